@@ -1,0 +1,28 @@
+// Native ESM Jest (run with --experimental-vm-modules, see package.json) so that ESM-only
+// packages such as got load as they do in production. Workspace packages are mapped to their
+// TypeScript sources, so tests never run stale builds.
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }];
+
+const shared = {
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^@render-signal/(contracts|config|logger|queue|core|testing|cli)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@render-signal/(imap-fetcher|parser|r2-offloader|webhook-dispatcher|dashboard)$': '<rootDir>/services/$1/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testEnvironment: 'node',
+};
+
+export default {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{packages,services}/*/test/**/*.test.ts'], testPathIgnorePatterns: ['\\.int\\.test\\.ts$'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{packages,services}/*/test/**/*.int.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/packages/testing/src/jest-global-setup.ts',
+      globalTeardown: '<rootDir>/packages/testing/src/jest-global-teardown.ts',
+    },
+  ],
+};
