@@ -1,0 +1,12 @@
+export { startDovecot } from './dovecot-server.js';
+export type { AppendResult, DovecotOptions, DovecotServer } from './dovecot-server.js';
+export { startRedisServer } from './redis-server.js';
+export type { RedisServer, RedisServerOptions } from './redis-server.js';
+export { startWebhookReceiver } from './webhook-receiver.js';
+export type { ReceivedRequest, WebhookReceiver, WebhookReceiverOptions, WebhookResponse } from './webhook-receiver.js';
+export { uniquePrefix } from './unique-prefix.js';
+export { deleteKeys } from './delete-keys.js';
+export { loadFixture } from './load-fixture.js';
+export { loadExpected } from './load-expected.js';
+export { normaliseContent } from './normalise-content.js';
+export { testRedisUrl, TEST_REDIS_URL_ENV } from './test-redis-url.js';
