@@ -1,0 +1,34 @@
+// Masking of the payload text (DECISIONS "Privacy"). Addresses keep their first character and the
+// domain (the receiver's operators still see who is involved); phone numbers keep their last two
+// digits. Digits inside URLs, ids, times and dates are left alone: the lookbehinds refuse a number
+// glued to a word, a slash or an '=' so transfer ids and query strings are not mangled.
+
+const EMAIL = /([\p{L}\p{N}._%+'-]+)@([\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+)/gu;
+
+const SEP = '[ .\\-\\u00a0]?';
+const PHONE = new RegExp(
+  [
+    // international: +33 1 99 00 12 34, +33 (0)1 99 00 12 34, 0033 1 99 00 12 34
+    `(?:\\+|\\b00)\\d{1,3}${SEP}(?:\\(0\\)${SEP})?\\d(?:${SEP}\\d){7,12}`,
+    // French national format: 01 99 00 12 34, 01.99.00.12.34, 0199001234
+    `\\b0\\d(?:${SEP}\\d\\d){4}`,
+  ]
+    .map((p) => `(?<![\\p{L}\\p{N}_/=&?#%.:@+-])${p}(?![\\p{L}\\p{N}_/])`)
+    .join('|'),
+  'gu',
+);
+
+function maskDigitsButLastTwo(s: string): string {
+  const total = (s.match(/\d/g) ?? []).length;
+  let seen = 0;
+  return s.replace(/\d/g, (d) => {
+    seen += 1;
+    return seen > total - 2 ? d : '*';
+  });
+}
+
+export function maskPersonalData(text: string): string {
+  return text
+    .replace(EMAIL, (_m, local: string, domain: string) => `${Array.from(local)[0] ?? ''}***@${domain}`)
+    .replace(PHONE, (m) => maskDigitsButLastTwo(m));
+}
