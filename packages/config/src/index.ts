@@ -1,0 +1,4 @@
+export * from './config-error.js';
+export * from './load-config.js';
+export * from './target-url.js';
+export * from './variables.js';

@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { ConfigError } from './config-error.js';
+import {
+  booleanVar,
+  emailListVar,
+  intVar,
+  logLevelVar,
+  redisUrlVar,
+  resolveTimezone,
+  timeOfDayVar,
+  type LOG_LEVELS,
+} from './parse-env.js';
+import { checkTargetUrl } from './target-url.js';
+import { VARIABLES, type ServiceName, type VariableName } from './variables.js';
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  redis: { url: string; /** true when REDIS_URL was not set */ isDefault: boolean; prefix: string; dataDir: string };
+  imap: {
+    host: string;
+    port: number;
+    secure: boolean;
+    caFile: string | undefined;
+    user: string;
+    password: string;
+    mailbox: string;
+    timeoutMs: number;
+  };
+  fetch: { intervalMs: number; maxMessageBytes: number; rawTtlSeconds: number };
+  rules: {
+    senderAllowlist: string[];
+    timezone: string;
+    window: { start?: string; end?: string };
+    allowWithoutLinks: boolean;
+    maskContent: boolean;
+    contentMaxChars: number | null;
+  };
+  webhook: { url: string; sendingEnabled: boolean; timeoutMs: number; maxAttempts: number; requireJsonSuccess: boolean };
+  http: { port: number; metricsPort: number };
+  log: { level: (typeof LOG_LEVELS)[number] };
+  allowLocalTargets: boolean;
+  /** Accepted but questionable settings, for the caller to log once it has a logger. */
+  warnings: string[];
+}
+
+const schemas = {
+  NODE_ENV: z.enum(['development', 'production', 'test']),
+  REDIS_URL: redisUrlVar,
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "." and "-" only'),
+  RENDER_SIGNAL_DATA_DIR: z.string().min(1),
+  EMAIL_ADDRESS: z.string().trim(),
+  EMAIL_PASSWORD: z.string(),
+  IMAP_SERVER: z.string().trim(),
+  IMAP_PORT: intVar(1, 65535),
+  IMAP_USE_SSL: booleanVar,
+  IMAP_TLS_CA_FILE: z.string().trim(),
+  IMAP_MAILBOX: z.string().min(1),
+  IMAP_TIMEOUT_SECONDS: intVar(1, 600),
+  EMAIL_POLLING_INTERVAL_SECONDS: intVar(1, 86_400),
+  MAX_MESSAGE_BYTES: intVar(1024, 1024 ** 3),
+  RAW_MESSAGE_TTL_SECONDS: intVar(60, 30 * 86_400),
+  SENDER_OF_INTEREST_FOR_POLLING: emailListVar,
+  POLLING_TIMEZONE: z.string(),
+  WEBHOOKS_TIME_START: timeOfDayVar,
+  WEBHOOKS_TIME_END: timeOfDayVar,
+  ALLOW_CUSTOM_WEBHOOK_WITHOUT_LINKS: booleanVar,
+  PAYLOAD_MASK_CONTENT: booleanVar,
+  EMAIL_CONTENT_MAX_CHARS: intVar(0, 10_000_000),
+  WEBHOOK_URL: z.string().trim(),
+  WEBHOOK_SENDING_ENABLED: booleanVar,
+  WEBHOOK_TIMEOUT_SECONDS: intVar(1, 300),
+  WEBHOOK_MAX_ATTEMPTS: intVar(1, 100),
+  WEBHOOK_REQUIRE_JSON_SUCCESS: booleanVar,
+  RENDER_SIGNAL_ALLOW_LOCAL_TARGETS: booleanVar,
+  PORT: intVar(0, 65535),
+  METRICS_PORT: intVar(0, 65535),
+  LOG_LEVEL: logLevelVar,
+} satisfies Record<VariableName, z.ZodType>;
+
+type Parsed = { [K in VariableName]: z.output<(typeof schemas)[K]> };
+
+/** The value of a variable: its own name first, then its aliases; empty strings count as unset. */
+function lookup(env: NodeJS.ProcessEnv, name: string, aliases: readonly string[]): string | undefined {
+  for (const key of [name, ...aliases]) {
+    const v = env[key];
+    if (v !== undefined && v.trim() !== '') return v;
+  }
+  return undefined;
+}
+
+export interface LoadOptions {
+  /** Services about to start: their required variables must be set. */
+  services?: readonly ServiceName[];
+}
+
+/**
+ * Reads the environment once, validates every variable and returns a nested, typed config.
+ * Throws a ConfigError listing every problem at once.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
+  const problems: string[] = [];
+  const parsed: Record<string, unknown> = {};
+  const provided = new Set<string>();
+  const services = options.services ?? [];
+
+  for (const variable of VARIABLES) {
+    const raw = lookup(env, variable.name, variable.aliases);
+    if (raw !== undefined) provided.add(variable.name);
+    const requiredBy = ((variable as { requiredBy?: readonly ServiceName[] }).requiredBy ?? []).filter((s) =>
+      services.includes(s),
+    );
+    if (raw === undefined && requiredBy.length > 0) {
+      const also = variable.aliases.length > 0 ? ` (or ${variable.aliases.join(', ')})` : '';
+      problems.push(`${variable.name}${also}: required by ${requiredBy.join(', ')} but not set`);
+      continue;
+    }
+    const result = schemas[variable.name].safeParse(raw ?? variable.default);
+    if (result.success) {
+      parsed[variable.name] = result.data;
+    } else {
+      // Secrets are never echoed back, even in an error.
+      const detail = 'secret' in variable && variable.secret ? 'invalid value' : result.error.issues.map((i) => i.message).join('; ');
+      problems.push(`${variable.name}: ${detail}`);
+    }
+  }
+
+  const p = parsed as Parsed;
+  const warnings: string[] = [];
+
+  if (p.RENDER_SIGNAL_ALLOW_LOCAL_TARGETS && p.NODE_ENV === 'production') {
+    problems.push('RENDER_SIGNAL_ALLOW_LOCAL_TARGETS: refused when NODE_ENV=production');
+  }
+  if (p.WEBHOOK_URL) {
+    const problem = checkTargetUrl(p.WEBHOOK_URL, p.RENDER_SIGNAL_ALLOW_LOCAL_TARGETS === true);
+    if (problem) problems.push(`WEBHOOK_URL: ${problem}`);
+  }
+  if ((p.WEBHOOKS_TIME_START === undefined) !== (p.WEBHOOKS_TIME_END === undefined) && problems.length === 0) {
+    warnings.push('only one of WEBHOOKS_TIME_START / WEBHOOKS_TIME_END is set: the delivery window is always open');
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const tz = resolveTimezone(p.POLLING_TIMEZONE);
+  if (tz.warning) warnings.push(tz.warning);
+
+  return {
+    env: p.NODE_ENV,
+    redis: { url: p.REDIS_URL, isDefault: !provided.has('REDIS_URL'), prefix: p.REDIS_PREFIX, dataDir: p.RENDER_SIGNAL_DATA_DIR },
+    imap: {
+      host: p.IMAP_SERVER,
+      port: p.IMAP_PORT,
+      secure: p.IMAP_USE_SSL,
+      caFile: p.IMAP_TLS_CA_FILE || undefined,
+      user: p.EMAIL_ADDRESS,
+      password: p.EMAIL_PASSWORD,
+      mailbox: p.IMAP_MAILBOX,
+      timeoutMs: p.IMAP_TIMEOUT_SECONDS * 1000,
+    },
+    fetch: {
+      intervalMs: p.EMAIL_POLLING_INTERVAL_SECONDS * 1000,
+      maxMessageBytes: p.MAX_MESSAGE_BYTES,
+      rawTtlSeconds: p.RAW_MESSAGE_TTL_SECONDS,
+    },
+    rules: {
+      senderAllowlist: p.SENDER_OF_INTEREST_FOR_POLLING,
+      timezone: tz.zone,
+      window: { start: p.WEBHOOKS_TIME_START, end: p.WEBHOOKS_TIME_END },
+      allowWithoutLinks: p.ALLOW_CUSTOM_WEBHOOK_WITHOUT_LINKS,
+      maskContent: p.PAYLOAD_MASK_CONTENT,
+      contentMaxChars: p.EMAIL_CONTENT_MAX_CHARS === 0 ? null : p.EMAIL_CONTENT_MAX_CHARS,
+    },
+    webhook: {
+      url: p.WEBHOOK_URL,
+      sendingEnabled: p.WEBHOOK_SENDING_ENABLED,
+      timeoutMs: p.WEBHOOK_TIMEOUT_SECONDS * 1000,
+      maxAttempts: p.WEBHOOK_MAX_ATTEMPTS,
+      requireJsonSuccess: p.WEBHOOK_REQUIRE_JSON_SUCCESS,
+    },
+    http: { port: p.PORT, metricsPort: p.METRICS_PORT },
+    log: { level: p.LOG_LEVEL },
+    allowLocalTargets: p.RENDER_SIGNAL_ALLOW_LOCAL_TARGETS,
+    warnings,
+  };
+}

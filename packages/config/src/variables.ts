@@ -1,0 +1,54 @@
+/**
+ * Every environment variable render-signal reads, in one table. The README's configuration table
+ * is checked against this list by a test, so the two cannot drift apart.
+ * `aliases` are read when the main name is unset or empty; the original system's names are main
+ * names, so an existing deployment keeps working unchanged.
+ */
+export interface VariableDoc {
+  name: string;
+  aliases: readonly string[];
+  default: string;
+  description: string;
+  /** Services that refuse to start without it. */
+  requiredBy?: readonly ServiceName[];
+  secret?: boolean;
+}
+
+export const SERVICE_NAMES = ['imap-fetcher', 'parser', 'r2-offloader', 'webhook-dispatcher', 'dashboard'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export const VARIABLES = [
+  { name: 'NODE_ENV', aliases: [], default: 'development', description: '`production` turns on the production checks (no local targets).' },
+  { name: 'REDIS_URL', aliases: [], default: 'redis://127.0.0.1:6379', description: 'Redis for queues and state. When unset and nothing answers on the default address, `pnpm start` starts a local `redis-server`.' },
+  { name: 'REDIS_PREFIX', aliases: ['RENDER_SIGNAL_REDIS_PREFIX'], default: 'rs', description: 'Prefix of every Redis key (queues included), so several deployments can share one Redis.' },
+  { name: 'RENDER_SIGNAL_DATA_DIR', aliases: [], default: '.render-signal', description: 'Where a locally started `redis-server` keeps its append-only file.' },
+  { name: 'EMAIL_ADDRESS', aliases: ['IMAP_USER'], default: '', description: 'IMAP login of the watched mailbox.', requiredBy: ['imap-fetcher'] },
+  { name: 'EMAIL_PASSWORD', aliases: ['IMAP_PASSWORD'], default: '', description: 'IMAP password.', requiredBy: ['imap-fetcher'], secret: true },
+  { name: 'IMAP_SERVER', aliases: ['IMAP_HOST'], default: '', description: 'IMAP host name.', requiredBy: ['imap-fetcher'] },
+  { name: 'IMAP_PORT', aliases: [], default: '993', description: 'IMAP port (993 for implicit TLS, 143 for STARTTLS).' },
+  { name: 'IMAP_USE_SSL', aliases: ['IMAP_TLS'], default: 'true', description: 'Implicit TLS (port 993). When false, the connection is upgraded with STARTTLS if the server offers it.' },
+  { name: 'IMAP_TLS_CA_FILE', aliases: [], default: '', description: 'PEM file of an extra certificate authority to trust for IMAP (a self-signed server). Certificates are always verified.' },
+  { name: 'IMAP_MAILBOX', aliases: [], default: 'INBOX', description: 'Mailbox to watch.' },
+  { name: 'IMAP_TIMEOUT_SECONDS', aliases: [], default: '30', description: 'Timeout of the IMAP connection and of each command.' },
+  { name: 'EMAIL_POLLING_INTERVAL_SECONDS', aliases: ['FETCH_INTERVAL_SECONDS'], default: '30', description: 'How often the mailbox is synced.' },
+  { name: 'MAX_MESSAGE_BYTES', aliases: [], default: '26214400', description: 'Messages larger than this (RFC822.SIZE) are not downloaded; they go to `parse.dead` with the reason `message_too_large`.' },
+  { name: 'RAW_MESSAGE_TTL_SECONDS', aliases: [], default: '86400', description: 'Lifetime in Redis of a raw message waiting for the parser (deleted as soon as it is parsed).' },
+  { name: 'SENDER_OF_INTEREST_FOR_POLLING', aliases: ['SENDER_ALLOWLIST'], default: '', description: 'Comma-separated sender addresses whose mail is processed; empty = every sender.' },
+  { name: 'POLLING_TIMEZONE', aliases: ['TIMEZONE'], default: 'Europe/Paris', description: 'IANA time zone of delivery windows and URGENCE deadlines; `UTC` or an unknown zone means UTC, as in the original.' },
+  { name: 'WEBHOOKS_TIME_START', aliases: ['WEBHOOK_TIME_START'], default: '', description: 'Start of the delivery window (`HHhMM` or `HH:MM`); empty = always open.' },
+  { name: 'WEBHOOKS_TIME_END', aliases: ['WEBHOOK_TIME_END'], default: '', description: 'End of the delivery window (exclusive).' },
+  { name: 'ALLOW_CUSTOM_WEBHOOK_WITHOUT_LINKS', aliases: [], default: 'false', description: 'Send emails that have no delivery link (otherwise they are skipped).' },
+  { name: 'PAYLOAD_MASK_CONTENT', aliases: [], default: 'true', description: 'Mask third-party e-mail addresses and phone numbers inside `bodyPreview` and `email_content`.' },
+  { name: 'EMAIL_CONTENT_MAX_CHARS', aliases: [], default: '20000', description: 'Cap of `email_content` in code points; `0` = no cap.' },
+  { name: 'WEBHOOK_URL', aliases: [], default: '', description: 'Receiver of the webhooks. https only (see `RENDER_SIGNAL_ALLOW_LOCAL_TARGETS`).', requiredBy: ['webhook-dispatcher'] },
+  { name: 'WEBHOOK_SENDING_ENABLED', aliases: [], default: 'true', description: 'Kill switch: when false, dispatch jobs wait (they are retried later) instead of being sent.' },
+  { name: 'WEBHOOK_TIMEOUT_SECONDS', aliases: [], default: '30', description: 'Timeout of one delivery attempt.' },
+  { name: 'WEBHOOK_MAX_ATTEMPTS', aliases: [], default: '10', description: 'Delivery attempts before a webhook goes to `dispatch.dead`.' },
+  { name: 'WEBHOOK_REQUIRE_JSON_SUCCESS', aliases: [], default: 'true', description: 'As the original: a delivery succeeds only on HTTP 200 with a JSON body whose `success` is true. When false, any 2xx succeeds.' },
+  { name: 'RENDER_SIGNAL_ALLOW_LOCAL_TARGETS', aliases: [], default: 'false', description: 'Development only: lets the webhook point at `http://127.0.0.1` or `localhost`. Refused when `NODE_ENV=production`.' },
+  { name: 'PORT', aliases: [], default: '8000', description: 'HTTP port of the dashboard.' },
+  { name: 'METRICS_PORT', aliases: [], default: '9400', description: 'Port of `/healthz`, `/readyz` and `/metrics` when all services run in one process; a service started alone uses this port plus its index (imap-fetcher +1, parser +2, r2-offloader +3, webhook-dispatcher +4). `0` picks a free port.' },
+  { name: 'LOG_LEVEL', aliases: ['FLASK_LOG_LEVEL'], default: 'info', description: 'pino level: `fatal`, `error`, `warn`, `info`, `debug` or `trace` (any case).' },
+] as const satisfies readonly VariableDoc[];
+
+export type VariableName = (typeof VARIABLES)[number]['name'];

@@ -1,0 +1,104 @@
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import type { DeadLetter, JobData, QueueContract } from '@render-signal/contracts';
+import type { Logger } from '@render-signal/logger';
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import { PermanentError, errorCode, isPermanent } from './errors.js';
+import type { Lifecycle } from './lifecycle.js';
+import type { Metrics } from './metrics.js';
+import { summarise } from './producer.js';
+
+export type Handler<C extends QueueContract<string, z.ZodType>, R = unknown> = (
+  data: JobData<C>,
+  job: Job,
+  token: string | undefined,
+) => Promise<R>;
+
+export interface ProcessorOptions {
+  connection: Redis;
+  prefix: string;
+  log: Logger;
+  metrics: Metrics;
+  lifecycle: Lifecycle;
+  concurrency?: number;
+}
+
+export interface RunningProcessor {
+  readonly worker: Worker;
+  readonly deadLetters: Queue;
+}
+
+/**
+ * Starts a BullMQ worker for one queue contract. Job data is validated before the handler sees it
+ * (an invalid job fails once, without retries). A job that fails for good is copied, with its
+ * reason, to `<queue>.dead` before BullMQ marks it failed, so a crash in between cannot lose it.
+ */
+export function createProcessor<C extends QueueContract<string, z.ZodType>>(
+  contract: C,
+  handler: Handler<C>,
+  options: ProcessorOptions,
+): RunningProcessor {
+  const { connection, prefix, metrics, lifecycle } = options;
+  const log = options.log.child({ queue: contract.name });
+  const deadLetters = new Queue(contract.deadLetterName, { connection, prefix });
+
+  const run = async (job: Job, token?: string): Promise<unknown> => {
+    const stopTimer = metrics.jobDuration.startTimer({ queue: contract.name });
+    try {
+      const parsed = contract.schema.safeParse(job.data);
+      if (!parsed.success) {
+        log.error({ code: 'job.invalid_data', jobId: job.id, issues: summarise(parsed.error) });
+        throw new PermanentError('job.invalid_data', `job data does not match the ${contract.name} contract: ${summarise(parsed.error)}`);
+      }
+      const result = await handler(parsed.data as JobData<C>, job, token);
+      metrics.jobs.inc({ queue: contract.name, outcome: 'completed' });
+      log.debug({ code: 'job.completed', jobId: job.id, attempt: job.attemptsMade + 1 });
+      return result;
+    } catch (err) {
+      // BullMQ's own control flow (a job moved to delayed on purpose) is not a failure.
+      if (err instanceof DelayedError) throw err;
+      const attempts = job.opts.attempts ?? 1;
+      const final = isPermanent(err) || job.attemptsMade + 1 >= attempts;
+      if (final) {
+        await parkDeadLetter(deadLetters, job, err, contract.name);
+        metrics.jobs.inc({ queue: contract.name, outcome: 'dead' });
+        log.error({ code: 'job.dead_lettered', jobId: job.id, reasonCode: errorCode(err), err, attempt: job.attemptsMade + 1 });
+      } else {
+        metrics.jobs.inc({ queue: contract.name, outcome: 'retry' });
+        log.warn({ code: 'job.retrying', jobId: job.id, reasonCode: errorCode(err), err, attempt: job.attemptsMade + 1, attempts });
+      }
+      throw err;
+    } finally {
+      stopTimer();
+    }
+  };
+
+  const worker = new Worker(contract.name, run, {
+    connection,
+    prefix,
+    concurrency: options.concurrency ?? 1,
+    // A lost worker's job is retried after this long; every handler's own timeouts are shorter.
+    lockDuration: 60_000,
+  });
+  worker.on('error', (err) => log.warn({ code: 'redis.error', err }));
+  lifecycle.onStop(`processor:${contract.name}`, async () => {
+    // close() waits for active jobs to finish; new jobs are no longer taken.
+    await worker.close();
+    await deadLetters.close();
+  });
+  return { worker, deadLetters };
+}
+
+async function parkDeadLetter(deadLetters: Queue, job: Job, err: unknown, queueName: string): Promise<void> {
+  const letter: DeadLetter = {
+    queue: queueName,
+    jobId: String(job.id),
+    data: job.data,
+    reason: err instanceof Error ? err.message : String(err),
+    code: errorCode(err),
+    attemptsMade: job.attemptsMade + 1,
+    failedAt: new Date().toISOString(),
+  };
+  // Same id as the original job: parking the same job twice (a crash right after) is one letter.
+  await deadLetters.add('dead', letter, { jobId: String(job.id), removeOnComplete: false, removeOnFail: false });
+}

@@ -1,0 +1,2 @@
+export { dashboard } from './service.js';
+export { createDashboardApp } from './app.js';

@@ -1,0 +1,4 @@
+import { runMain } from '@render-signal/queue';
+import { dashboard } from './service.js';
+
+await runMain([dashboard]);

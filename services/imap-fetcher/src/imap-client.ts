@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import type { Config } from '@render-signal/config';
+import { ImapFlow } from 'imapflow';
+
+/**
+ * A fresh, logged-in connection per sync. Every phase has a timeout (connect, greeting, socket
+ * inactivity) so a hung server fails the sync instead of hanging it; the next tick reconnects.
+ */
+export function imapConnector(imap: Config['imap']): () => Promise<ImapFlow> {
+  const ca = imap.caFile ? readFileSync(imap.caFile) : undefined;
+  return async () => {
+    const client = new ImapFlow({
+      host: imap.host,
+      port: imap.port,
+      secure: imap.secure,
+      auth: { user: imap.user, pass: imap.password },
+      tls: { rejectUnauthorized: true, ...(ca ? { ca } : {}) },
+      logger: false,
+      disableAutoIdle: true,
+      connectionTimeout: imap.timeoutMs,
+      greetingTimeout: imap.timeoutMs,
+      socketTimeout: imap.timeoutMs,
+    });
+    // Without a listener an 'error' event would crash the process; the failing command rejects anyway.
+    client.on('error', () => {});
+    await client.connect();
+    return client;
+  };
+}

@@ -1,0 +1,4 @@
+import { runMain } from '@render-signal/queue';
+import { imapFetcher } from './service.js';
+
+await runMain([imapFetcher]);

@@ -1,0 +1,95 @@
+import type { FetchJob, MessageRef, ParseJob } from '@render-signal/contracts';
+import { messageKey } from '@render-signal/contracts';
+import type { Logger } from '@render-signal/logger';
+import type { ImapFlow } from 'imapflow';
+import type { Redis } from 'ioredis';
+import { cursorKey, readCursor, writeCursor } from './cursor.js';
+
+export interface FetcherDeps {
+  redis: Redis;
+  prefix: string;
+  log: Logger;
+  /** Opens and logs in a fresh IMAP connection; the processor always closes it. */
+  connect: () => Promise<ImapFlow>;
+  enqueueParse: (job: ParseJob) => Promise<string>;
+  maxMessageBytes: number;
+  rawTtlSeconds: number;
+  batchSize?: number;
+}
+
+export interface SyncResult {
+  uidValidity: string;
+  found: number;
+  enqueued: number;
+  tooLarge: number;
+  lastUid: number;
+}
+
+/**
+ * One mailbox sync: finds messages above the cursor (or, on a first run or after a UIDVALIDITY
+ * change, the unseen ones), parks each raw message in Redis with a TTL and enqueues one parse job
+ * with a deterministic id, then advances the cursor. The cursor moves only after the job exists,
+ * so a crash repeats work (deduplicated by the job id) instead of losing it. The mailbox is opened
+ * read-only and bodies are fetched with BODY.PEEK, so flags are left as they were.
+ */
+export async function syncMailbox(data: FetchJob, deps: FetcherDeps): Promise<SyncResult> {
+  const { redis, log } = deps;
+  const key = cursorKey(deps.prefix, data.mailbox);
+  const client = await deps.connect();
+  try {
+    const box = await client.mailboxOpen(data.mailbox, { readOnly: true });
+    const uidValidity = String(box.uidValidity);
+    const cursor = await readCursor(redis, key);
+
+    let uids: number[];
+    if (cursor && cursor.uidValidity === uidValidity) {
+      const found = await client.search({ uid: `${cursor.lastUid + 1}:*` }, { uid: true });
+      // `n:*` always matches the highest UID, even when it is below n.
+      uids = (found || []).filter((uid) => uid > cursor.lastUid);
+    } else {
+      if (cursor) log.warn({ code: 'fetch.uidvalidity_changed', mailbox: data.mailbox, from: cursor.uidValidity, to: uidValidity });
+      uids = (await client.search({ seen: false }, { uid: true })) || [];
+    }
+    uids.sort((a, b) => a - b);
+
+    const result: SyncResult = { uidValidity, found: uids.length, enqueued: 0, tooLarge: 0, lastUid: cursor?.uidValidity === uidValidity ? cursor.lastUid : 0 };
+    const batchSize = deps.batchSize ?? 200;
+    for (let i = 0; i < uids.length; i += batchSize) {
+      const batch = uids.slice(i, i + batchSize);
+      const sizes = new Map<number, number>();
+      for await (const msg of client.fetch(batch.join(','), { uid: true, size: true }, { uid: true })) {
+        sizes.set(msg.uid, msg.size ?? 0);
+      }
+      for (const uid of batch) {
+        const size = sizes.get(uid);
+        if (size !== undefined) {
+          const ref: MessageRef = { mailbox: data.mailbox, uidValidity, uid };
+          if (await handOff(client, ref, size, deps)) result.enqueued += 1;
+          else result.tooLarge += 1;
+        }
+        // A message expunged since the search has no size: nothing to do, move past it.
+        await writeCursor(redis, key, { uidValidity, lastUid: uid });
+        result.lastUid = uid;
+      }
+    }
+    log.info({ code: 'fetch.synced', mailbox: data.mailbox, trigger: data.trigger, found: result.found, enqueued: result.enqueued, tooLarge: result.tooLarge });
+    return result;
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}
+
+/** Returns false when the message was too large to download (its parse job says so). */
+async function handOff(client: ImapFlow, ref: MessageRef, size: number, deps: FetcherDeps): Promise<boolean> {
+  if (size > deps.maxMessageBytes) {
+    deps.log.warn({ code: 'fetch.message_too_large', uid: ref.uid, size, limit: deps.maxMessageBytes });
+    await deps.enqueueParse({ ref, size });
+    return false;
+  }
+  const message = await client.fetchOne(String(ref.uid), { source: true }, { uid: true });
+  if (!message || !message.source) return false;
+  const rawKey = `${deps.prefix}:raw:${messageKey(ref)}`;
+  await deps.redis.set(rawKey, message.source, 'EX', deps.rawTtlSeconds);
+  await deps.enqueueParse({ ref, rawKey, size });
+  return true;
+}

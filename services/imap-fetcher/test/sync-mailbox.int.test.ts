@@ -1,0 +1,115 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { QUEUES } from '@render-signal/contracts';
+import { createLogger } from '@render-signal/logger';
+import { createProducer, type Producer } from '@render-signal/queue';
+import { deleteKeys, loadFixture, startDovecot, testRedisUrl, uniquePrefix, type DovecotServer } from '@render-signal/testing';
+import { ImapFlow } from 'imapflow';
+import { Redis } from 'ioredis';
+import { Writable } from 'node:stream';
+import { cursorKey, imapConnector, readCursor, syncMailbox, type FetcherDeps } from '../src/index.js';
+
+const silent = createLogger({ service: 'test', destination: new Writable({ write: (_c, _e, done) => done() }) });
+
+describe('syncMailbox against Dovecot', () => {
+  let dovecot: DovecotServer;
+  let redis: Redis;
+  let prefix: string;
+  let parse: Producer<typeof QUEUES.parse>;
+
+  beforeAll(async () => {
+    dovecot = await startDovecot({ users: { alice: 'alicepw', bob: 'bobpw', carol: 'carolpw', dave: 'davepw' } });
+    redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+  });
+  afterAll(async () => {
+    await redis.quit();
+    await dovecot.stop();
+  });
+  afterEach(async () => {
+    await parse.queue.close();
+    await deleteKeys(testRedisUrl(), prefix);
+  });
+
+  function deps(user: string, overrides: Partial<FetcherDeps> = {}): FetcherDeps {
+    prefix = uniquePrefix('fetch');
+    parse = createProducer(QUEUES.parse, redis, prefix);
+    return {
+      redis,
+      prefix,
+      log: silent,
+      connect: imapConnector({
+        host: dovecot.host, port: dovecot.port, secure: true, caFile: dovecot.caFile,
+        user, password: dovecot.users[user]!, mailbox: 'INBOX', timeoutMs: 10_000,
+      }),
+      enqueueParse: (job) => parse.add(job),
+      maxMessageBytes: 10 * 1024 * 1024,
+      rawTtlSeconds: 600,
+      ...overrides,
+    };
+  }
+
+  it('enqueues one parse job per new message, with a deterministic id and the raw bytes parked in Redis', async () => {
+    const d = deps('alice');
+    const first = await dovecot.append('alice', loadFixture('01-recadrage-dropbox-11h51.eml'));
+    const second = await dovecot.append('alice', loadFixture('02-recadrage-date-3-9-2025.eml'));
+
+    const result = await syncMailbox({ mailbox: 'INBOX', trigger: 'manual' }, d);
+
+    const uv = String(first.uidValidity);
+    expect(result).toEqual({ uidValidity: uv, found: 2, enqueued: 2, tooLarge: 0, lastUid: second.uid });
+    const jobs = await parse.queue.getJobs(['waiting']);
+    expect(jobs.map((j) => j.id).sort()).toEqual([`INBOX.${uv}.${first.uid}`, `INBOX.${uv}.${second.uid}`].sort());
+    const job = jobs.find((j) => j.id === `INBOX.${uv}.${first.uid}`)!;
+    expect(job.data).toEqual({ ref: { mailbox: 'INBOX', uidValidity: uv, uid: first.uid }, rawKey: `${prefix}:raw:INBOX.${uv}.${first.uid}`, size: expect.any(Number) });
+    expect(JSON.stringify(job.data)).not.toContain('Bonjour');
+    expect((await redis.getBuffer(job.data.rawKey))?.equals(loadFixture('01-recadrage-dropbox-11h51.eml'))).toBe(true);
+    expect(await redis.ttl(job.data.rawKey)).toBeGreaterThan(500);
+    expect(await readCursor(redis, cursorKey(prefix, 'INBOX'))).toEqual({ uidValidity: uv, lastUid: second.uid });
+  });
+
+  it('leaves the flags alone: fetched messages stay unseen', async () => {
+    const d = deps('bob');
+    const { uid } = await dovecot.append('bob', loadFixture('03-recadrage-urgence.eml'));
+    await syncMailbox({ mailbox: 'INBOX', trigger: 'manual' }, d);
+
+    const client = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: true, tls: { ca: dovecot.caPem }, auth: { user: 'bob', pass: 'bobpw' }, logger: false });
+    await client.connect();
+    await client.mailboxOpen('INBOX', { readOnly: true });
+    const msg = await client.fetchOne(String(uid), { flags: true }, { uid: true });
+    await client.logout();
+    expect(msg && [...(msg.flags ?? [])]).not.toContain('\\Seen');
+  });
+
+  it('picks up only what arrived since the cursor, and a replayed sync enqueues nothing twice', async () => {
+    const d = deps('carol');
+    await dovecot.append('carol', loadFixture('01-recadrage-dropbox-11h51.eml'));
+    expect((await syncMailbox({ mailbox: 'INBOX', trigger: 'manual' }, d)).enqueued).toBe(1);
+    expect((await syncMailbox({ mailbox: 'INBOX', trigger: 'schedule' }, d)).found).toBe(0);
+
+    const late = await dovecot.append('carol', loadFixture('05-recadrage-dropbox-folders-scl-fo.eml'));
+    const again = await syncMailbox({ mailbox: 'INBOX', trigger: 'schedule' }, d);
+    expect(again).toMatchObject({ found: 1, enqueued: 1, lastUid: late.uid });
+
+    // Losing the cursor (crash before it was written) re-reads the unseen messages: same job ids.
+    await redis.del(cursorKey(prefix, 'INBOX'));
+    expect((await syncMailbox({ mailbox: 'INBOX', trigger: 'schedule' }, d)).found).toBe(2);
+    expect(await parse.queue.getJobCountByTypes('waiting')).toBe(2);
+  });
+
+  it('does not download a message above the size limit; its parse job carries no raw reference', async () => {
+    const d = deps('dave', { maxMessageBytes: 1024 });
+    const { uid } = await dovecot.append('dave', loadFixture('01-recadrage-dropbox-11h51.eml'));
+    const result = await syncMailbox({ mailbox: 'INBOX', trigger: 'manual' }, d);
+    expect(result).toMatchObject({ enqueued: 0, tooLarge: 1 });
+    const [job] = await parse.queue.getJobs(['waiting']);
+    expect(job?.data).toEqual({ ref: expect.objectContaining({ uid }), size: expect.any(Number) });
+    expect(job?.data.size).toBeGreaterThan(1024);
+    expect(await redis.keys(`${prefix}:raw:*`)).toEqual([]);
+  });
+
+  it('fails the sync with the server refusal on a wrong password, and moves no cursor', async () => {
+    const d = deps('alice');
+    const bad = imapConnector({ host: dovecot.host, port: dovecot.port, secure: true, caFile: dovecot.caFile, user: 'alice', password: 'wrong', mailbox: 'INBOX', timeoutMs: 10_000 });
+    await expect(syncMailbox({ mailbox: 'INBOX', trigger: 'manual' }, { ...d, connect: bad })).rejects.toMatchObject({ authenticationFailed: true });
+    expect(await redis.exists(cursorKey(prefix, 'INBOX'))).toBe(0);
+  });
+});

@@ -1,0 +1,2 @@
+export { parser } from './service.js';
+export { parseMessage, type ParserDeps, type ParseOutcome } from './processor.js';

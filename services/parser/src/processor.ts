@@ -1,0 +1,73 @@
+import type { DispatchJob, OffloadJob, ParseJob } from '@render-signal/contracts';
+import type { Config } from '@render-signal/config';
+import { decide, maskEmail, readEmailHeaders, type Decision } from '@render-signal/core';
+import type { Logger } from '@render-signal/logger';
+import { PermanentError } from '@render-signal/queue';
+import type { Redis } from 'ioredis';
+import { extractBodies } from './body/index.js';
+
+/** The original's anti-OOM rule: at most 1 MiB of decoded HTML is looked at. */
+export const MAX_HTML_BYTES = 1024 * 1024;
+export const MAX_TEXT_BYTES = 1024 * 1024;
+
+export interface ParserDeps {
+  redis: Redis;
+  log: Logger;
+  clock: () => Date;
+  rules: Config['rules'];
+  enqueueOffload: (job: OffloadJob) => Promise<string>;
+  enqueueDispatch: (job: DispatchJob) => Promise<string>;
+}
+
+export type ParseOutcome =
+  | { action: 'send'; emailId: string; next: 'offload' | 'dispatch' }
+  | { action: 'skip'; emailId: string; reason: string };
+
+/**
+ * Decodes one raw message, applies the work-order rules and hands the payload on: to offload when
+ * it has links to copy, straight to dispatch otherwise. The raw message is deleted once the
+ * decision has been handed on, so it sits in Redis no longer than it takes to parse it.
+ */
+export async function parseMessage(data: ParseJob, deps: ParserDeps): Promise<ParseOutcome> {
+  const { log } = deps;
+  if (!data.rawKey) {
+    throw new PermanentError('parse.message_too_large', `message of ${data.size} bytes exceeds MAX_MESSAGE_BYTES; it was not downloaded`);
+  }
+  const raw = await deps.redis.getBuffer(data.rawKey);
+  if (!raw) {
+    throw new PermanentError('parse.raw_missing', 'the raw message expired before it was parsed (RAW_MESSAGE_TTL_SECONDS)');
+  }
+
+  const headers = readEmailHeaders(raw);
+  const body = await extractBodies(raw, { maxHtmlBytes: MAX_HTML_BYTES, maxTextBytes: MAX_TEXT_BYTES });
+  if (body.htmlTruncated) log.warn({ code: 'parse.html_truncated', emailId: headers.emailId, limitBytes: MAX_HTML_BYTES });
+
+  const decision: Decision = decide(headers, body, { ...deps.rules, now: deps.clock() });
+  const outcome = await handOn(decision, data, deps);
+  await deps.redis.del(data.rawKey);
+
+  if (outcome.action === 'skip') {
+    log.info({ code: 'parse.skipped', emailId: outcome.emailId, reason: outcome.reason, sender: maskEmail(headers.senderEmail) });
+  } else if (decision.action === 'send') {
+    log.info({
+      code: 'parse.decided',
+      emailId: outcome.emailId,
+      detector: decision.payload.detector ?? null,
+      links: decision.payload.delivery_links?.length ?? 0,
+      next: outcome.next,
+      sender: maskEmail(headers.senderEmail),
+    });
+  }
+  return outcome;
+}
+
+async function handOn(decision: Decision, data: ParseJob, deps: ParserDeps): Promise<ParseOutcome> {
+  if (decision.action === 'skip') return { action: 'skip', emailId: decision.emailId, reason: decision.reason };
+  const job = { ref: data.ref, emailId: decision.emailId, payload: decision.payload };
+  if (decision.payload.delivery_links?.length) {
+    await deps.enqueueOffload(job);
+    return { action: 'send', emailId: decision.emailId, next: 'offload' };
+  }
+  await deps.enqueueDispatch(job);
+  return { action: 'send', emailId: decision.emailId, next: 'dispatch' };
+}

@@ -1,0 +1,4 @@
+import { runMain } from '@render-signal/queue';
+import { r2Offloader } from './service.js';
+
+await runMain([r2Offloader]);

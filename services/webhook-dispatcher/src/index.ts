@@ -1,0 +1,3 @@
+export { webhookDispatcher } from './service.js';
+export { deliverWebhook, type DispatcherDeps } from './processor.js';
+export { classifyResponse, type DeliveryVerdict } from './classify-response.js';

@@ -1,0 +1,27 @@
+import { DelayedError } from 'bullmq';
+import { QUEUES } from '@render-signal/contracts';
+import { createProcessor, type ServiceDefinition } from '@render-signal/queue';
+import got from 'got';
+import { deliverWebhook } from './processor.js';
+
+export const webhookDispatcher: ServiceDefinition = {
+  name: 'webhook-dispatcher',
+  portOffset: 4,
+  async start({ config, redis, log, metrics, lifecycle }) {
+    const prefix = config.redis.prefix;
+    createProcessor(
+      QUEUES.dispatch,
+      (data, job, token) =>
+        deliverWebhook(data, {
+          log,
+          http: got,
+          webhook: config.webhook,
+          postpone: async (delayMs) => {
+            await job.moveToDelayed(Date.now() + delayMs, token);
+            throw new DelayedError();
+          },
+        }),
+      { connection: redis, prefix, log, metrics, lifecycle, concurrency: 8 },
+    );
+  },
+};
