@@ -20,7 +20,9 @@ const PREVIEW_CODE_POINTS = 200;
 export function decide(headers: EmailHeaders, body: { text: string; html: string }, ctx: DecisionContext): Decision {
   const emailId = headers.emailId;
 
-  if (ctx.senderAllowlist.length > 0 && !ctx.senderAllowlist.includes(headers.senderEmail)) {
+  // Entries are documented as lower-cased; normalising again costs nothing and avoids a silent
+  // mismatch if a caller forgets.
+  if (ctx.senderAllowlist.length > 0 && !ctx.senderAllowlist.some((a) => a.trim().toLowerCase() === headers.senderEmail)) {
     return { action: 'skip', emailId, reason: 'sender_not_allowlisted' };
   }
   if (isReplyOrForward(headers.subject)) {

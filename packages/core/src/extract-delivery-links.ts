@@ -47,6 +47,15 @@ export function isDropboxPreviewAsset(url: string): boolean {
   return PREVIEW_NAME.test(base);
 }
 
+function hasProviderHost(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.toLowerCase().replace(/^www\./, '');
+    return host in HOSTS;
+  } catch {
+    return false;
+  }
+}
+
 export function providerLinkRegex(flags = 'giu'): RegExp {
   return new RegExp(PROVIDER_LINK_SOURCE, flags);
 }
@@ -64,6 +73,9 @@ export function extractDeliveryLinks(combined: string): DeliveryLink[] {
     const provider = HOSTS[(m[1] ?? '').toLowerCase()];
     if (!provider) continue;
     if (provider === 'dropbox' && isDropboxPreviewAsset(url)) continue;
+    // Belt and braces for the offloader, which fetches these: what a URL parser sees as the host
+    // must be the provider's host too (no userinfo or encoding trick can get past the regex then).
+    if (!hasProviderHost(url)) continue;
     if (seen.has(url)) continue;
     seen.add(url);
     links.push({ provider, raw_url: url });

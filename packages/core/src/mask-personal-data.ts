@@ -3,7 +3,8 @@
 // digits. Digits inside URLs, ids, times and dates are left alone: the lookbehinds refuse a number
 // glued to a word, a slash or an '=' so transfer ids and query strings are not mangled.
 
-const EMAIL = /([\p{L}\p{N}._%+'-]+)@([\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+)/gu;
+// Local part: RFC 5322 atext plus dots, so no exotic but valid address escapes the mask.
+const EMAIL = /([\p{L}\p{N}!#$%&'*+/=?^_`{|}~.-]+)@([\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+)/gu;
 
 const SEP = '[ .\\-\\u00a0]?';
 const PHONE = new RegExp(

@@ -109,6 +109,6 @@ describe('createProcessor', () => {
     await producer.queue.pause();
     expect(await producer.add({ id: 'e', n: 1 })).toBe('sample.e');
     expect(await producer.add({ id: 'e', n: 2 })).toBe('sample.e');
-    expect(await producer.queue.getJobCountByTypes('waiting', 'paused')).toBe(1);
+    expect(await producer.queue.getJobCountByTypes('waiting')).toBe(1);
   });
 });

@@ -69,11 +69,11 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotSe
   const configFile = join(dir, 'dovecot.conf');
   const logFile = join(dir, 'dovecot.log');
   const caFile = join(dir, 'cert.pem');
-
   const pidFile = join(dir, 'server.pid');
 
   let group: ProcessGroup | undefined;
   let stopped = false;
+  let caPem = '';
   const watchdog = armWatchdog(pidFile, [dir, homeRoot]);
   const removeDirs = async (): Promise<void> => {
     await rm(dir, { recursive: true, force: true, maxRetries: 3 });
@@ -107,7 +107,7 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotSe
     }
   };
 
-  const kill = async (): Promise<void> => {
+  const killAndReleasePorts = async (): Promise<void> => {
     // The whole group: SIGTERM to the master alone leaves logged-in imap processes serving for ~10 s.
     await group?.kill();
     // The master is reaped, but its killed children may still hold the listeners for a moment.
@@ -128,6 +128,7 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotSe
     await writeFile(join(dir, 'users'), passwdFile(users), { mode: 0o644 });
     await mkdir(join(dir, 'state'));
     await writeFile(configFile, dovecotConfig({ dir, runDir, logFile, homeRoot, port, plainPort }));
+    caPem = await readFile(caFile, 'utf8');
     await launch();
   } catch (error) {
     await group?.kill();
@@ -135,7 +136,6 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotSe
     await removeDirs();
     throw error;
   }
-  const caPem = await readFile(caFile, 'utf8');
 
   return {
     host: '127.0.0.1',
@@ -148,7 +148,7 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotSe
       if (stopped) return;
       stopped = true;
       try {
-        await kill();
+        await killAndReleasePorts();
       } finally {
         watchdog.disarm();
         await removeDirs();
@@ -156,7 +156,7 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotSe
     },
     async restart() {
       if (stopped) throw new Error('Dovecot already stopped');
-      await kill();
+      await killAndReleasePorts();
       await launch();
     },
     async append(user, raw, mailbox = 'INBOX', flags = []) {

@@ -45,7 +45,6 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
     '--daemonize', 'no',
     '--logfile', join(dir, 'redis.log'),
   ];
-
   const pidFile = join(dir, 'server.pid');
 
   let group: ProcessGroup | undefined;

@@ -19,8 +19,6 @@ export async function waitUntil(condition: () => Promise<boolean>, options: Wait
     const aborted = options.abort?.();
     if (aborted) throw aborted;
     if (await condition()) return;
-    const aborted2 = options.abort?.();
-    if (aborted2) throw aborted2;
     if (Date.now() - started >= options.timeoutMs) {
       throw new Error(`Timed out after ${options.timeoutMs} ms waiting for ${options.what}`);
     }

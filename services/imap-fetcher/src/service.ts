@@ -37,7 +37,7 @@ export const imapFetcher: ServiceDefinition = {
     const mailbox = config.imap.mailbox;
     await fetch.queue.upsertJobScheduler(
       `sync.${encodeURIComponent(mailbox)}`,
-      { every: config.fetch.intervalMs, immediately: true },
+      { every: config.fetch.intervalMs },
       { name: QUEUES.fetch.name, data: { mailbox, trigger: 'schedule' }, opts: QUEUES.fetch.defaults },
     );
     log.info({ code: 'fetch.scheduled', mailbox, everyMs: config.fetch.intervalMs });

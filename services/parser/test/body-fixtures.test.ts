@@ -96,8 +96,10 @@ async function run(eml: string, ctx: DecisionContext): Promise<Decision> {
 }
 
 function expectedFor(c: Case): Record<string, unknown> {
-  // DECISIONS: a *.expected.render-signal.json beside the original's file overrides it.
-  const override = c.expected.replace(/\.json$/, '.render-signal.json');
+  // DECISIONS: a *.expected.render-signal.json beside the original's file overrides it. The R2
+  // variants have none, and decide() output is R2-free, so they use the profile-A override.
+  const base = c.profile.startsWith('B') ? c.eml.replace(/\.eml$/, '.expected.json') : c.expected;
+  const override = base.replace(/\.json$/, '.render-signal.json');
   const file = existsSync(join(FIXTURES, override)) ? override : c.expected;
   return JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as Record<string, unknown>;
 }
@@ -191,14 +193,29 @@ describe('default privacy settings (maskContent true)', () => {
     expect(p2).toBe(Array.from(c2).slice(0, 200).join(''));
     // no full address survives (the receiver still gets sender_address / sender_email)
     expect(c2).not.toMatch(/[A-Za-z0-9._%+-]{2,}@[a-z0-9-]+\.example\.(?:com|org|net)/);
-    expect(c2).not.toMatch(/0\d(?:[ .]?\d\d){4}/);
+    expect(c2).not.toMatch(/(?<![\w/])0\d(?:[ .]?\d\d){4}(?!\w)/);
     expect(p1.length).toBeGreaterThan(0);
   });
 
-  it('fixture 06 shows masked addresses and phone numbers', async () => {
-    const masked = await run('06-desabo-positive.eml', { ...PROFILE_A, maskContent: true });
-    if (masked.action !== 'send') throw new Error('expected a send');
-    expect(masked.payload.email_content).toMatch(/\*\*\*@/);
+  it('fixture 03 shows its phone number masked down to the last two digits', async () => {
+    const plain = await run('03-recadrage-urgence.eml', PROFILE_A);
+    const masked = await run('03-recadrage-urgence.eml', { ...PROFILE_A, maskContent: true });
+    if (plain.action !== 'send' || masked.action !== 'send') throw new Error('expected a send');
+    expect(plain.payload.email_content).toContain('01 99 00 12 34');
+    expect(masked.payload.email_content).not.toContain('01 99 00 12 34');
+    expect(masked.payload.email_content).toContain('** ** ** ** 34');
+  });
+
+  it('masks an address in the body but never sender_address / sender_email', async () => {
+    const source = readFileSync(join(FIXTURES, '01-recadrage-dropbox-11h51.eml'));
+    const headers = readEmailHeaders(source);
+    const body = await extractBodies(source, CAPS);
+    const d = decide(headers, { ...body, text: `${body.text}\r\nContact : jeanne.martin@example.net` }, { ...PROFILE_A, maskContent: true });
+    if (d.action !== 'send') throw new Error('expected a send');
+    expect(d.payload.email_content).toContain('j***@example.net');
+    expect(d.payload.email_content).not.toContain('jeanne.martin@');
+    expect(d.payload.sender_address).toContain('b.vasseur@studio-lumiere.example.com');
+    expect(d.payload.sender_email).toBe('b.vasseur@studio-lumiere.example.com');
   });
 
   it('caps email_content in code points and derives the preview from it', async () => {

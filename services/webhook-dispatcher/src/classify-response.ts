@@ -10,21 +10,22 @@ const REASON_MAX = 200;
  * answer will not change by retrying, so it goes to the dead-letter queue with the receiver's words.
  */
 export function classifyResponse(status: number, body: string, requireJsonSuccess: boolean): DeliveryVerdict {
-  const excerpt = body.trim().slice(0, REASON_MAX) || 'Unknown error';
+  const json = parseJson(body);
+  // What the receiver said: its JSON `message` (the user's receiver answers that way), else the text.
+  const said =
+    (isObject(json) && typeof json.message === 'string' ? json.message : body).trim().slice(0, REASON_MAX) || 'Unknown error';
   if (status === 408 || status === 429 || status >= 500) {
-    return { ok: false, retryable: true, code: 'dispatch.receiver_unavailable', reason: `HTTP ${status}: ${excerpt}` };
+    return { ok: false, retryable: true, code: 'dispatch.receiver_unavailable', reason: `HTTP ${status}: ${said}` };
   }
   if (status >= 300 && status < 400) {
     return { ok: false, retryable: false, code: 'dispatch.redirect_refused', reason: `HTTP ${status}: redirects are not followed` };
   }
   if (status < 200 || status >= 300) {
-    return { ok: false, retryable: false, code: 'dispatch.rejected', reason: `HTTP ${status}: ${excerpt}` };
+    return { ok: false, retryable: false, code: 'dispatch.rejected', reason: `HTTP ${status}: ${said}` };
   }
   if (!requireJsonSuccess) return { ok: true };
-  const json = parseJson(body);
   if (status === 200 && isObject(json) && json.success) return { ok: true };
-  const message = isObject(json) && typeof json.message === 'string' ? json.message.slice(0, REASON_MAX) : excerpt;
-  return { ok: false, retryable: false, code: 'dispatch.rejected', reason: `HTTP ${status}: ${message}` };
+  return { ok: false, retryable: false, code: 'dispatch.rejected', reason: `HTTP ${status}: ${said}` };
 }
 
 function parseJson(body: string): unknown {

@@ -1,5 +1,7 @@
 import type { SplitChunk, SplitNode } from './mime-deps.js';
 import { Splitter, libmime } from './mime-deps.js';
+import { withPythonHeaderEnd, withPythonPartHeaderEnds } from './python-header-end.js';
+import { pythonTransferDecode } from './python-transfer-decode.js';
 
 export interface BodyCaps {
   maxHtmlBytes: number;
@@ -18,18 +20,27 @@ interface Leaf {
   charset: string | undefined;
   attachment: boolean;
   decoded: Buffer;
+  /** Body as it stands in the message; Python parses an attached message from these bytes. */
+  raw: Buffer;
 }
 
 // An attached message inside an attached message inside … is followed this deep, then ignored.
 const MAX_NESTING = 8;
 
-/** Splits one RFC 822 message into transfer-decoded leaves, in document order. Never rejects. */
-async function splitLeaves(source: Buffer): Promise<{ leaves: Leaf[]; rootMultipart: boolean; failed: boolean }> {
+interface SplitResult {
+  order: SplitNode[];
+  bodies: Map<SplitNode, Buffer[]>;
+  rootData: Buffer[];
+  failed: boolean;
+}
+
+async function splitOnce(source: Buffer): Promise<SplitResult> {
   // ignoreEmbedded: every message/rfc822 stays a leaf and is parsed recursively below, whatever its
-  // disposition or transfer encoding, as Python's walk() descends into all of them (§4.2).
+  // disposition, as Python's walk() descends into all of them (§4.2).
   const splitter = new Splitter({ ignoreEmbedded: true });
   const order: SplitNode[] = [];
   const bodies = new Map<SplitNode, Buffer[]>();
+  const rootData: Buffer[] = [];
   const done = new Promise<boolean>((resolve) => {
     splitter.on('data', (chunk: SplitChunk) => {
       if (chunk.type === 'node') {
@@ -37,26 +48,74 @@ async function splitLeaves(source: Buffer): Promise<{ leaves: Leaf[]; rootMultip
         bodies.set(chunk, []);
       } else if (chunk.type === 'body') {
         bodies.get(chunk.node)?.push(chunk.value);
+      } else if (chunk.node === order[0]) {
+        rootData.push(chunk.value);
       }
     });
     splitter.on('end', () => resolve(false));
     splitter.on('error', () => resolve(true));
   });
   splitter.end(source);
-  const failed = await done;
+  return { order, bodies, rootData, failed: await done };
+}
 
+/** Splits one RFC 822 message into transfer-decoded leaves, in document order. Never rejects. */
+async function splitLeaves(source: Buffer): Promise<{ leaves: Leaf[]; rootMultipart: boolean; failed: boolean }> {
+  let prepared = withPythonHeaderEnd(source);
+  let split = await splitOnce(prepared);
+  // Second pass only when a part's header block holds a line Python reads as body.
+  const boundaries = split.order.flatMap((n) => (n.multipart && n._boundary ? [n._boundary.toString('latin1')] : []));
+  const adjusted = withPythonPartHeaderEnds(prepared, boundaries);
+  if (adjusted !== prepared) {
+    prepared = adjusted;
+    split = await splitOnce(prepared);
+  }
+  const { order, bodies, rootData, failed } = split;
+
+  const root = order[0];
+  if (root?.multipart && order.length === 1) {
+    // A multipart whose boundary is missing or never used: Python keeps the body as one string
+    // payload, so the message is a single part of a non-HTML type and its body is read as text.
+    const raw = Buffer.concat(rootData);
+    return { leaves: [{ contentType: 'multipart/' + root.multipart, charset: root.charset || undefined, attachment: false, decoded: pythonTransferDecode(root.encoding, raw), raw }], rootMultipart: false, failed };
+  }
+
+  const leafNodes = order.filter((n) => !n.multipart);
+  const last = leafNodes.at(-1);
   const leaves: Leaf[] = [];
-  for (const node of order) {
-    if (node.multipart) continue;
-    const raw = Buffer.concat(bodies.get(node) ?? []);
+  for (const node of leafNodes) {
+    let raw: Buffer = Buffer.concat(bodies.get(node) ?? []);
+    if (node === last && node.parentNode && !closeDelimiterSeen(prepared, node.parentNode)) {
+      // Python ends a part cut off by the end of the input without its last line break.
+      raw = stripOneLineBreak(raw);
+    }
     leaves.push({
       contentType: contentTypeOf(node),
       charset: node.charset || undefined,
       attachment: dispositionSaysAttachment(node),
-      decoded: await transferDecode(node, raw),
+      decoded: pythonTransferDecode(node.encoding, raw),
+      raw,
     });
   }
-  return { leaves, rootMultipart: Boolean(order[0]?.multipart), failed };
+  return { leaves, rootMultipart: Boolean(root?.multipart), failed };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function closeDelimiterSeen(source: Buffer, multipart: SplitNode): boolean {
+  const boundary = multipart._boundary;
+  if (!boundary) return false;
+  const re = new RegExp(`(?:^|[\\r\\n])--${escapeRegExp(boundary.toString('latin1'))}--[ \\t]*(?:[\\r\\n]|$)`);
+  return re.test(source.toString('latin1'));
+}
+
+function stripOneLineBreak(raw: Buffer): Buffer {
+  const n = raw.length;
+  if (n >= 2 && raw[n - 2] === 0x0d && raw[n - 1] === 0x0a) return raw.subarray(0, n - 2);
+  if (n >= 1 && (raw[n - 1] === 0x0a || raw[n - 1] === 0x0d)) return raw.subarray(0, n - 1);
+  return raw;
 }
 
 /** Python's get_content_type(): a missing or malformed type is text/plain (message/rfc822 in a digest). */
@@ -78,24 +137,6 @@ function dispositionSaysAttachment(node: SplitNode): boolean {
   return node.headers.get('Content-Disposition').some((line) => line.includes('attachment'));
 }
 
-async function transferDecode(node: SplitNode, raw: Buffer): Promise<Buffer> {
-  try {
-    const decoder = node.getDecoder();
-    const out: Buffer[] = [];
-    const finished = new Promise<void>((resolve, reject) => {
-      decoder.on('data', (b: Buffer) => out.push(b));
-      decoder.on('end', () => resolve());
-      decoder.on('error', reject);
-    });
-    decoder.end(raw);
-    await finished;
-    return Buffer.concat(out);
-  } catch {
-    // Base64 garbage or similar: Python hands back what it could, so do we (§4.2).
-    return raw;
-  }
-}
-
 /** Largest prefix of at most `limit` bytes that does not split a character of `charset`. */
 function cutOnCharBoundary(bytes: Buffer, limit: number, charset: string): Buffer {
   if (bytes.length <= limit) return bytes;
@@ -112,12 +153,19 @@ function cutOnCharBoundary(bytes: Buffer, limit: number, charset: string): Buffe
   return bytes.subarray(0, end);
 }
 
+const ASCII_LABELS = new Set(['us-ascii', 'ascii', 'us', '646', 'ansi_x3.4-1968', 'iso646-us', 'cp367', 'ibm367', 'iso-ir-6']);
+
 /**
  * Charset decoding with Python's errors='ignore' outcome: libmime falls back to UTF-8 for an
  * unknown charset instead of aborting the whole extraction (DECISIONS #12), and replacement
  * characters for invalid bytes are dropped as the original dropped the bytes.
  */
 function decodeText(bytes: Buffer, charset: string | undefined): string {
+  if (charset && ASCII_LABELS.has(charset.trim().toLowerCase())) {
+    // Python's ascii codec with errors='ignore' drops every 8-bit byte of a mislabelled body;
+    // libmime would read it as UTF-8. The original's text is kept.
+    return Buffer.from(bytes.filter((b) => b < 0x80)).toString('latin1');
+  }
   try {
     return libmime.decode(bytes, charset || 'utf-8').replace(/\uFFFD/g, '');
   } catch {
@@ -171,7 +219,9 @@ async function walk(source: Buffer, depth: number, text: CappedSink, html: Cappe
   const single = !rootMultipart && leaves.length === 1;
   for (const leaf of leaves) {
     if (leaf.contentType === 'message/rfc822') {
-      if (depth < MAX_NESTING) await walk(leaf.decoded, depth + 1, text, html);
+      // Parsed from the raw bytes, as Python's feedparser does: a transfer encoding on
+      // message/rfc822 is illegal (RFC 2046), and the original never decoded one.
+      if (depth < MAX_NESTING) await walk(leaf.raw, depth + 1, text, html);
       continue;
     }
     if (single) {

@@ -20,12 +20,12 @@ export interface SplitNode {
   type: 'node';
   root: boolean;
   parentNode: SplitNode | false;
+  _boundary: Buffer | false;
   multipart: string | false;
   contentType: string | false;
   charset: string | false;
   encoding: string | false;
   headers: MimeHeaders | false;
-  getDecoder(): Transform;
 }
 
 export type SplitChunk = SplitNode | { type: 'body' | 'data'; node: SplitNode; value: Buffer };
@@ -40,4 +40,5 @@ export interface Libmime {
 }
 
 export const Splitter = (fromMailparser('@zone-eu/mailsplit') as { Splitter: SplitterCtor }).Splitter;
-export const libmime = fromMailparser('libmime') as Libmime;
+// libmime's charset module: decode() falls back to UTF-8 for an unknown charset instead of throwing
+export const libmime = fromMailparser('libmime/lib/charset') as Libmime;
