@@ -15,6 +15,7 @@ const shared = {
 };
 
 export default {
+  reporters: ['default', '<rootDir>/scripts/summary-reporter.js'],
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{packages,services}/*/test/**/*.test.ts'], testPathIgnorePatterns: ['\\.int\\.test\\.ts$'] },
     {

@@ -26,13 +26,12 @@ export async function runMain(services: readonly ServiceDefinition[]): Promise<v
   const shutdown = (signal: string) => {
     if (signalled) return;
     signalled = true;
-    running.log.info({ code: 'service.stopping', signal });
-    void running.stop().then((clean) => process.exit(clean ? 0 : 1));
+    void running.stop(signal).then((clean) => process.exit(clean ? 0 : 1));
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('unhandledRejection', (err) => {
     running.log.fatal({ code: 'service.crashed', err });
-    void running.stop().then(() => process.exit(1));
+    void running.stop('crash').then(() => process.exit(1));
   });
 }

@@ -21,7 +21,8 @@ export interface RunningServices {
   readonly log: Logger;
   readonly healthPort: number;
   readonly context: ServiceContext;
-  stop(): Promise<boolean>;
+  /** Drains and closes everything; resolves true when every component stopped cleanly. */
+  stop(reason?: string): Promise<boolean>;
 }
 
 /**
@@ -83,8 +84,8 @@ export async function runServices(services: readonly ServiceDefinition[], option
       log,
       healthPort: health.port,
       context,
-      stop: async () => {
-        log.info({ code: 'service.stopping', services: names });
+      stop: async (reason = 'requested') => {
+        log.info({ code: 'service.stopping', services: names, reason });
         const clean = await lifecycle.stop();
         log.info({ code: 'service.stopped', clean });
         return clean;
