@@ -36,12 +36,17 @@ export interface LocalRedis {
  * Starts `redis-server` on the default address with an append-only file, for a user who runs
  * `pnpm start` without REDIS_URL. Persistence and `noeviction` are on: queues must not lose jobs.
  */
-export async function startLocalRedis(url: string, dataDir: string, deadlineMs = 10_000): Promise<LocalRedis> {
+export async function startLocalRedis(
+  url: string,
+  dataDir: string,
+  options: { binary?: string; deadlineMs?: number } = {},
+): Promise<LocalRedis> {
+  const { binary = 'redis-server', deadlineMs = 10_000 } = options;
   const { hostname, port } = new URL(url);
   const dir = resolve(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
   const child = spawn(
-    'redis-server',
+    binary,
     ['--bind', hostname, '--port', port || '6379', '--dir', dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'],
     { stdio: 'ignore' },
   );
@@ -50,7 +55,7 @@ export async function startLocalRedis(url: string, dataDir: string, deadlineMs =
       res(
         err.code === 'ENOENT'
           ? new RedisUnavailableError(
-              `No Redis answers on ${url} and there is no redis-server binary to start one. ` +
+              `No Redis answers on ${url} and there is no ${binary} binary to start one. ` +
                 'Install Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL.',
             )
           : err,
