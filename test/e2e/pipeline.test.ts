@@ -1,57 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ALL_SERVICES } from '@render-signal/cli';
 import { QUEUES, messageKey } from '@render-signal/contracts';
-import { runServices, type RunningServices } from '@render-signal/queue';
-import {
-  deleteKeys,
-  loadExpected,
-  loadFixture,
-  normaliseContent,
-  startDovecot,
-  startWebhookReceiver,
-  testRedisUrl,
-  uniquePrefix,
-  type DovecotServer,
-  type WebhookReceiver,
-} from '@render-signal/testing';
+import { loadExpected, loadFixture, normaliseContent } from '@render-signal/testing';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { logCapture, pipelineEnv } from './support.js';
+import { startPipeline, type Pipeline } from './support.js';
 
-// Profile A's clock: Tue 2026-01-13 10:15 in Paris, inside the 09h00–19h00 window.
-const PROFILE_A_NOW = new Date('2026-01-13T09:15:00Z');
 const FIXTURE = '01-recadrage-dropbox-11h51';
 
 describe('one email from IMAP to the webhook receiver', () => {
-  let dovecot: DovecotServer;
-  let receiver: WebhookReceiver;
-  let redis: Redis;
-  let services: RunningServices;
-  const prefix = uniquePrefix('e2e');
-  const logs = logCapture();
+  let p: Pipeline;
 
   beforeAll(async () => {
-    dovecot = await startDovecot({ users: { alice: 'alicepw' } });
-    receiver = await startWebhookReceiver();
-    redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-    services = await runServices(ALL_SERVICES, {
-      env: { ...pipelineEnv({ redisUrl: testRedisUrl(), prefix, dovecot, user: 'alice', receiver }), PAYLOAD_MASK_CONTENT: 'false', EMAIL_CONTENT_MAX_CHARS: '0' },
-      clock: () => PROFILE_A_NOW,
-      logDestination: logs.destination,
-    });
+    p = await startPipeline({ env: { PAYLOAD_MASK_CONTENT: 'false', EMAIL_CONTENT_MAX_CHARS: '0' } });
   });
-
   afterAll(async () => {
-    await services?.stop();
-    await redis.quit();
-    await receiver.close();
-    await dovecot.stop();
-    await deleteKeys(testRedisUrl(), prefix);
+    await p?.stop();
   });
 
   it('delivers the payload the original would send, through all four queues', async () => {
-    const appended = await dovecot.append('alice', loadFixture(`${FIXTURE}.eml`));
-    const [request] = await receiver.waitForRequests(1, 20_000);
+    const appended = await p.deliver(loadFixture(`${FIXTURE}.eml`));
+    const [request] = await p.receiver.waitForRequests(1, 20_000);
 
     expect(request?.method).toBe('POST');
     expect(request?.headers['content-type']).toMatch(/^application\/json/);
@@ -65,20 +32,20 @@ describe('one email from IMAP to the webhook receiver', () => {
 
     const id = messageKey({ mailbox: 'INBOX', uidValidity: String(appended.uidValidity), uid: appended.uid });
     for (const contract of [QUEUES.parse, QUEUES.offload, QUEUES.dispatch]) {
-      const queue = new Queue(contract.name, { connection: redis, prefix });
+      const queue = new Queue(contract.name, { connection: p.redis, prefix: p.prefix });
       expect(`${contract.name}: ${await queue.getJobState(id)}`).toBe(`${contract.name}: completed`);
       await queue.close();
     }
-    const fetch = new Queue(QUEUES.fetch.name, { connection: redis, prefix });
+    const fetch = new Queue(QUEUES.fetch.name, { connection: p.redis, prefix: p.prefix });
     expect(await fetch.getJobCountByTypes('completed')).toBeGreaterThan(0);
     await fetch.close();
 
     // The raw message left Redis once parsed.
-    expect(await redis.keys(`${prefix}:raw:*`)).toEqual([]);
+    expect(await p.redis.keys(`${p.prefix}:raw:*`)).toEqual([]);
   });
 
   it('exposes health, readiness and metrics', async () => {
-    const base = `http://127.0.0.1:${services.healthPort}`;
+    const base = `http://127.0.0.1:${p.services.healthPort}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
@@ -88,12 +55,12 @@ describe('one email from IMAP to the webhook receiver', () => {
   });
 
   it('logs a stable code on every line and no subject, address or body text', () => {
-    const lines = logs.parsed();
+    const lines = p.logs.parsed();
     expect(lines.length).toBeGreaterThan(5);
     for (const line of lines) expect(typeof line.code).toBe('string');
     expect(lines.map((l) => l.code)).toEqual(expect.arrayContaining(['fetch.synced', 'parse.decided', 'offload.passed_through', 'dispatch.delivered']));
 
-    const text = logs.raw.join('\n');
+    const text = p.logs.raw.join('\n');
     const forbidden = [
       'Média Solution - Missions Recadrage - Lot 4127',
       'Missions Recadrage',

@@ -1,5 +1,17 @@
 import { Writable } from 'node:stream';
-import type { DovecotServer, WebhookReceiver } from '@render-signal/testing';
+import { ALL_SERVICES } from '@render-signal/cli';
+import { runServices, type RunningServices } from '@render-signal/queue';
+import {
+  deleteKeys,
+  startDovecot,
+  startWebhookReceiver,
+  testRedisUrl,
+  uniquePrefix,
+  type DovecotServer,
+  type WebhookReceiver,
+  type WebhookReceiverOptions,
+} from '@render-signal/testing';
+import { Redis } from 'ioredis';
 
 export const PROFILE_A_SENDERS = [
   'planning@studio-lumiere.example.com',
@@ -8,29 +20,8 @@ export const PROFILE_A_SENDERS = [
   'communication@studio-lumiere.example.com',
 ].join(',');
 
-/** Profile A of the fixtures (window 09h00–19h00, allowlist applied) against local test servers. */
-export function pipelineEnv(opts: { redisUrl: string; prefix: string; dovecot: DovecotServer; user: string; receiver: WebhookReceiver }) {
-  return {
-    NODE_ENV: 'test',
-    REDIS_URL: opts.redisUrl,
-    REDIS_PREFIX: opts.prefix,
-    EMAIL_ADDRESS: opts.user,
-    EMAIL_PASSWORD: opts.dovecot.users[opts.user],
-    IMAP_SERVER: opts.dovecot.host,
-    IMAP_PORT: String(opts.dovecot.port),
-    IMAP_TLS_CA_FILE: opts.dovecot.caFile,
-    EMAIL_POLLING_INTERVAL_SECONDS: '1',
-    WEBHOOK_URL: opts.receiver.url,
-    RENDER_SIGNAL_ALLOW_LOCAL_TARGETS: 'true',
-    SENDER_OF_INTEREST_FOR_POLLING: PROFILE_A_SENDERS,
-    POLLING_TIMEZONE: 'Europe/Paris',
-    WEBHOOKS_TIME_START: '09h00',
-    WEBHOOKS_TIME_END: '19h00',
-    PORT: '0',
-    METRICS_PORT: '0',
-    LOG_LEVEL: 'debug',
-  } satisfies NodeJS.ProcessEnv;
-}
+/** Profile A's clock: Tue 2026-01-13 10:15 in Paris, inside the 09h00–19h00 window. */
+export const PROFILE_A_NOW = new Date('2026-01-13T09:15:00Z');
 
 /** Every JSON log line written by the services, as raw text and parsed. */
 export function logCapture() {
@@ -42,4 +33,68 @@ export function logCapture() {
     },
   });
   return { raw, destination, parsed: () => raw.map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+export interface Pipeline {
+  dovecot: DovecotServer;
+  receiver: WebhookReceiver;
+  /** A client of the test Redis, for assertions on queues and keys. */
+  redis: Redis;
+  prefix: string;
+  services: RunningServices;
+  logs: ReturnType<typeof logCapture>;
+  /** Appends a raw message to the watched mailbox. */
+  deliver(raw: Buffer): ReturnType<DovecotServer['append']>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole system in this process against a private Dovecot, a recording receiver and the test
+ * Redis (own key prefix), with profile A of the fixtures and its fixed clock.
+ */
+export async function startPipeline(options: { receiver?: WebhookReceiverOptions; env?: NodeJS.ProcessEnv } = {}): Promise<Pipeline> {
+  const user = 'alice';
+  const prefix = uniquePrefix('e2e');
+  const logs = logCapture();
+  const dovecot = await startDovecot({ users: { [user]: 'alicepw' } });
+  const receiver = await startWebhookReceiver(options.receiver);
+  const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+  const env: NodeJS.ProcessEnv = {
+    NODE_ENV: 'test',
+    REDIS_URL: testRedisUrl(),
+    REDIS_PREFIX: prefix,
+    EMAIL_ADDRESS: user,
+    EMAIL_PASSWORD: dovecot.users[user],
+    IMAP_SERVER: dovecot.host,
+    IMAP_PORT: String(dovecot.port),
+    IMAP_TLS_CA_FILE: dovecot.caFile,
+    EMAIL_POLLING_INTERVAL_SECONDS: '1',
+    WEBHOOK_URL: receiver.url,
+    RENDER_SIGNAL_ALLOW_LOCAL_TARGETS: 'true',
+    SENDER_OF_INTEREST_FOR_POLLING: PROFILE_A_SENDERS,
+    POLLING_TIMEZONE: 'Europe/Paris',
+    WEBHOOKS_TIME_START: '09h00',
+    WEBHOOKS_TIME_END: '19h00',
+    PORT: '0',
+    METRICS_PORT: '0',
+    LOG_LEVEL: 'debug',
+    ...options.env,
+  };
+  const services = await runServices(ALL_SERVICES, { env, clock: () => PROFILE_A_NOW, logDestination: logs.destination });
+  return {
+    dovecot,
+    receiver,
+    redis,
+    prefix,
+    services,
+    logs,
+    deliver: (raw) => dovecot.append(user, raw),
+    async stop() {
+      await services.stop();
+      await redis.quit();
+      await receiver.close();
+      await dovecot.stop();
+      await deleteKeys(testRedisUrl(), prefix);
+    },
+  };
 }

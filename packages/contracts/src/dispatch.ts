@@ -1,15 +1,12 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { defineQueue, RETENTION } from './define-queue.js';
-import { messageKey, messageRefSchema } from './message-ref.js';
-import { webhookPayloadSchema } from './payload.js';
+import { messageKey } from './message-ref.js';
+import { payloadJobSchema } from './payload-job.js';
 
-export const dispatchJobSchema = z.object({
-  ref: messageRefSchema,
-  emailId: z.string(),
-  payload: webhookPayloadSchema,
-});
+export const dispatchJobSchema = payloadJobSchema;
 export type DispatchJob = z.infer<typeof dispatchJobSchema>;
 
+/** Ten attempts with exponential backoff cover about 85 minutes of receiver outage (WEBHOOK_MAX_ATTEMPTS). */
 export const dispatchQueue = defineQueue({
   name: 'dispatch',
   schema: dispatchJobSchema,

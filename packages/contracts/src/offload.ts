@@ -1,13 +1,9 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { defineQueue, RETENTION } from './define-queue.js';
-import { messageKey, messageRefSchema } from './message-ref.js';
-import { webhookPayloadSchema } from './payload.js';
+import { messageKey } from './message-ref.js';
+import { payloadJobSchema } from './payload-job.js';
 
-export const offloadJobSchema = z.object({
-  ref: messageRefSchema,
-  emailId: z.string(),
-  payload: webhookPayloadSchema,
-});
+export const offloadJobSchema = payloadJobSchema;
 export type OffloadJob = z.infer<typeof offloadJobSchema>;
 
 export const offloadQueue = defineQueue({
