@@ -31,9 +31,9 @@ describe('one email from IMAP to the webhook receiver', () => {
     expect(normaliseContent(actual.bodyPreview as string).startsWith(normaliseContent(bodyPreview as string))).toBe(true);
 
     const id = messageKey({ mailbox: 'INBOX', uidValidity: String(appended.uidValidity), uid: appended.uid });
-    for (const contract of [QUEUES.parse, QUEUES.offload, QUEUES.dispatch]) {
+    for (const [contract, jobId] of [[QUEUES.parse, id], [QUEUES.offload, `${id}.link0`], [QUEUES.dispatch, id]] as const) {
       const queue = new Queue(contract.name, { connection: p.redis, prefix: p.prefix });
-      expect(`${contract.name}: ${await queue.getJobState(id)}`).toBe(`${contract.name}: completed`);
+      expect(`${contract.name}: ${await queue.getJobState(jobId)}`).toBe(`${contract.name}: completed`);
       await queue.close();
     }
     const fetch = new Queue(QUEUES.fetch.name, { connection: p.redis, prefix: p.prefix });

@@ -27,6 +27,7 @@ export interface Config {
     timeoutMs: number;
   };
   fetch: { intervalMs: number; maxMessageBytes: number; rawTtlSeconds: number };
+  dedupe: { enabled: boolean; ttlSeconds: number };
   rules: {
     senderAllowlist: string[];
     timezone: string;
@@ -59,6 +60,8 @@ const schemas = {
   EMAIL_POLLING_INTERVAL_SECONDS: intVar(1, 86_400),
   MAX_MESSAGE_BYTES: intVar(1024, 1024 ** 3),
   RAW_MESSAGE_TTL_SECONDS: intVar(60, 30 * 86_400),
+  MESSAGE_DEDUPE_TTL_SECONDS: intVar(60, 365 * 86_400),
+  DISABLE_EMAIL_ID_DEDUP: booleanVar,
   SENDER_OF_INTEREST_FOR_POLLING: emailListVar,
   POLLING_TIMEZONE: z.string(),
   WEBHOOKS_TIME_START: timeOfDayVar,
@@ -161,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       maxMessageBytes: p.MAX_MESSAGE_BYTES,
       rawTtlSeconds: p.RAW_MESSAGE_TTL_SECONDS,
     },
+    dedupe: { enabled: !p.DISABLE_EMAIL_ID_DEDUP, ttlSeconds: p.MESSAGE_DEDUPE_TTL_SECONDS },
     rules: {
       senderAllowlist: p.SENDER_OF_INTEREST_FOR_POLLING,
       timezone: tz.zone,

@@ -33,6 +33,8 @@ export const VARIABLES = [
   { name: 'EMAIL_POLLING_INTERVAL_SECONDS', aliases: ['FETCH_INTERVAL_SECONDS'], default: '30', description: 'How often the mailbox is synced.' },
   { name: 'MAX_MESSAGE_BYTES', aliases: [], default: '26214400', description: 'Messages larger than this (RFC822.SIZE) are not downloaded; they go to `parse.dead` with the reason `message_too_large`.' },
   { name: 'RAW_MESSAGE_TTL_SECONDS', aliases: [], default: '86400', description: 'Lifetime in Redis of a raw message waiting for the parser (deleted as soon as it is parsed).' },
+  { name: 'MESSAGE_DEDUPE_TTL_SECONDS', aliases: [], default: '1209600', description: 'How long a Message-ID is remembered (14 days by default): the same message seen again in that time (another copy, a mailbox reset) produces no second webhook.' },
+  { name: 'DISABLE_EMAIL_ID_DEDUP', aliases: [], default: 'false', description: 'Turns the Message-ID deduplication off (the original read this variable but never applied it).' },
   { name: 'SENDER_OF_INTEREST_FOR_POLLING', aliases: ['SENDER_ALLOWLIST'], default: '', description: 'Comma-separated sender addresses whose mail is processed; empty = every sender.' },
   { name: 'POLLING_TIMEZONE', aliases: ['TIMEZONE'], default: 'Europe/Paris', description: 'IANA time zone of delivery windows and URGENCE deadlines; `UTC` or an unknown zone means UTC, as in the original.' },
   { name: 'WEBHOOKS_TIME_START', aliases: ['WEBHOOK_TIME_START'], default: '', description: 'Start of the delivery window (`HHhMM` or `HH:MM`); empty = always open.' },

@@ -1,9 +1,14 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { defineQueue, RETENTION } from './define-queue.js';
-import { messageKey } from './message-ref.js';
-import { payloadJobSchema } from './payload-job.js';
+import { messageKey, messageRefSchema } from './message-ref.js';
+import { webhookPayloadSchema } from './payload.js';
 
-export const dispatchJobSchema = payloadJobSchema;
+/** A decided email on its way to the receiver. */
+export const dispatchJobSchema = z.object({
+  ref: messageRefSchema,
+  emailId: z.string(),
+  payload: webhookPayloadSchema,
+});
 export type DispatchJob = z.infer<typeof dispatchJobSchema>;
 
 /** Ten attempts with exponential backoff cover about 85 minutes of receiver outage (WEBHOOK_MAX_ATTEMPTS). */

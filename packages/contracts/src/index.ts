@@ -6,7 +6,6 @@ import { parseQueue } from './parse.js';
 export * from './define-queue.js';
 export * from './message-ref.js';
 export * from './payload.js';
-export * from './payload-job.js';
 export * from './fetch.js';
 export * from './parse.js';
 export * from './offload.js';

@@ -1,10 +1,28 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { defineQueue, RETENTION } from './define-queue.js';
-import { messageKey } from './message-ref.js';
-import { payloadJobSchema } from './payload-job.js';
+import { messageKey, messageRefSchema } from './message-ref.js';
+import { deliveryLinkSchema } from './payload.js';
 
-export const offloadJobSchema = payloadJobSchema;
+/**
+ * One delivery link to copy. Offload jobs are the children of the email's dispatch job (a BullMQ
+ * flow): the webhook leaves once every child has finished, and a child that fails for good does
+ * not hold it back (`ignoreDependencyOnFailure`): its link keeps only `raw_url`.
+ */
+export const offloadJobSchema = z.object({
+  ref: messageRefSchema,
+  emailId: z.string(),
+  /** Position of the link in `delivery_links`, so the dispatcher can put the result back. */
+  index: z.number().int().nonnegative(),
+  link: deliveryLinkSchema,
+});
 export type OffloadJob = z.infer<typeof offloadJobSchema>;
+
+/** What an offload job returns to its parent dispatch job. */
+export const offloadResultSchema = z.object({
+  index: z.number().int().nonnegative(),
+  link: deliveryLinkSchema,
+});
+export type OffloadResult = z.infer<typeof offloadResultSchema>;
 
 export const offloadQueue = defineQueue({
   name: 'offload',
@@ -15,5 +33,5 @@ export const offloadQueue = defineQueue({
     removeOnComplete: RETENTION.completed,
     removeOnFail: RETENTION.failed,
   },
-  jobId: (data) => messageKey(data.ref),
+  jobId: (data) => `${messageKey(data.ref)}.link${data.index}`,
 });

@@ -9,3 +9,4 @@ export * from './redis.js';
 export * from './run-services.js';
 export * from './service.js';
 export * from './run-main.js';
+export * from './flow.js';

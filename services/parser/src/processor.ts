@@ -1,10 +1,11 @@
-import type { DispatchJob, OffloadJob, ParseJob } from '@render-signal/contracts';
+import type { DispatchJob, ParseJob } from '@render-signal/contracts';
 import type { Config } from '@render-signal/config';
 import { decide, maskEmail, readEmailHeaders, type Decision } from '@render-signal/core';
 import type { Logger } from '@render-signal/logger';
 import { PermanentError } from '@render-signal/queue';
 import type { Redis } from 'ioredis';
 import { extractBodies } from './body/index.js';
+import { claimMessage, dedupeKey, releaseMessage } from './dedupe.js';
 
 /** The original's anti-OOM rule: at most 1 MiB of decoded HTML is looked at. */
 export const MAX_HTML_BYTES = 1024 * 1024;
@@ -12,11 +13,15 @@ export const MAX_TEXT_BYTES = 1024 * 1024;
 
 export interface ParserDeps {
   redis: Redis;
+  prefix: string;
   log: Logger;
   clock: () => Date;
   rules: Config['rules'];
-  enqueueOffload: (job: OffloadJob) => Promise<string>;
-  enqueueDispatch: (job: DispatchJob) => Promise<string>;
+  dedupe: Config['dedupe'];
+  /** Dispatch right away (no link to copy). */
+  enqueueDispatch: (job: DispatchJob) => Promise<unknown>;
+  /** Dispatch once one offload job per link has finished (a flow). */
+  enqueueDispatchAfterOffload: (job: DispatchJob) => Promise<unknown>;
 }
 
 export type ParseOutcome =
@@ -24,11 +29,11 @@ export type ParseOutcome =
   | { action: 'skip'; emailId: string; reason: string };
 
 /**
- * Decodes one raw message, applies the work-order rules and hands the payload on: to offload when
- * it has links to copy, straight to dispatch otherwise. The raw message is deleted once the
- * decision has been handed on, so it sits in Redis no longer than it takes to parse it.
+ * Decodes one raw message, applies the work-order rules and hands the payload on. A message is
+ * handed on once per Message-ID (within MESSAGE_DEDUPE_TTL_SECONDS), and its raw bytes are
+ * deleted as soon as the decision is handed on.
  */
-export async function parseMessage(data: ParseJob, deps: ParserDeps): Promise<ParseOutcome> {
+export async function parseMessage(data: ParseJob, jobId: string, deps: ParserDeps): Promise<ParseOutcome> {
   const { log } = deps;
   if (!data.rawKey) {
     throw new PermanentError('parse.message_too_large', `message of ${data.size} bytes exceeds MAX_MESSAGE_BYTES; it was not downloaded`);
@@ -43,7 +48,22 @@ export async function parseMessage(data: ParseJob, deps: ParserDeps): Promise<Pa
   if (body.htmlTruncated) log.warn({ code: 'parse.html_truncated', emailId: headers.emailId, limitBytes: MAX_HTML_BYTES });
 
   const decision: Decision = decide(headers, body, { ...deps.rules, now: deps.clock() });
-  const outcome = await handOn(decision, data, deps);
+  let outcome: ParseOutcome;
+  if (decision.action === 'skip') {
+    outcome = { action: 'skip', emailId: decision.emailId, reason: decision.reason };
+  } else {
+    const key = dedupeKey(deps.prefix, headers.messageId, raw);
+    if (deps.dedupe.enabled && !(await claimMessage(deps.redis, key, jobId, deps.dedupe.ttlSeconds))) {
+      outcome = { action: 'skip', emailId: decision.emailId, reason: 'duplicate_message' };
+    } else {
+      try {
+        outcome = await handOn(decision, data, deps);
+      } catch (err) {
+        if (deps.dedupe.enabled) await releaseMessage(deps.redis, key, jobId);
+        throw err;
+      }
+    }
+  }
   await deps.redis.del(data.rawKey);
 
   if (outcome.action === 'skip') {
@@ -61,11 +81,10 @@ export async function parseMessage(data: ParseJob, deps: ParserDeps): Promise<Pa
   return outcome;
 }
 
-async function handOn(decision: Decision, data: ParseJob, deps: ParserDeps): Promise<ParseOutcome> {
-  if (decision.action === 'skip') return { action: 'skip', emailId: decision.emailId, reason: decision.reason };
-  const job = { ref: data.ref, emailId: decision.emailId, payload: decision.payload };
+async function handOn(decision: Extract<Decision, { action: 'send' }>, data: ParseJob, deps: ParserDeps): Promise<ParseOutcome> {
+  const job: DispatchJob = { ref: data.ref, emailId: decision.emailId, payload: decision.payload };
   if (decision.payload.delivery_links?.length) {
-    await deps.enqueueOffload(job);
+    await deps.enqueueDispatchAfterOffload(job);
     return { action: 'send', emailId: decision.emailId, next: 'offload' };
   }
   await deps.enqueueDispatch(job);

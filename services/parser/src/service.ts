@@ -1,5 +1,6 @@
 import { QUEUES } from '@render-signal/contracts';
-import { createProcessor, createProducer, type ServiceDefinition } from '@render-signal/queue';
+import { createFlowEnqueuer, createProcessor, createProducer, type ServiceDefinition } from '@render-signal/queue';
+import { dispatchAfterOffload } from './hand-off.js';
 import { parseMessage } from './processor.js';
 
 export const parser: ServiceDefinition = {
@@ -7,20 +8,24 @@ export const parser: ServiceDefinition = {
   portOffset: 2,
   async start({ config, redis, log, metrics, lifecycle, clock }) {
     const prefix = config.redis.prefix;
-    const offload = createProducer(QUEUES.offload, redis, prefix);
-    const dispatch = createProducer(QUEUES.dispatch, redis, prefix, { attempts: config.webhook.maxAttempts });
-    lifecycle.onStop('producer:offload', () => offload.queue.close());
+    const attempts = config.webhook.maxAttempts;
+    const dispatch = createProducer(QUEUES.dispatch, redis, prefix, { attempts });
+    const flows = createFlowEnqueuer(redis, prefix);
     lifecycle.onStop('producer:dispatch', () => dispatch.queue.close());
+    lifecycle.onStop('producer:flows', () => flows.producer.close());
+    metrics.watchQueue(dispatch.queue);
     createProcessor(
       QUEUES.parse,
-      (data) =>
-        parseMessage(data, {
+      (data, job) =>
+        parseMessage(data, String(job.id), {
           redis,
+          prefix,
           log,
           clock,
           rules: config.rules,
-          enqueueOffload: (job) => offload.add(job),
-          enqueueDispatch: (job) => dispatch.add(job),
+          dedupe: config.dedupe,
+          enqueueDispatch: (d) => dispatch.add(d),
+          enqueueDispatchAfterOffload: dispatchAfterOffload(flows, dispatch, attempts),
         }),
       { connection: redis, prefix, log, metrics, lifecycle, concurrency: 4 },
     );

@@ -1,2 +1,2 @@
 export { r2Offloader } from './service.js';
-export { offloadLinks, type OffloaderDeps } from './processor.js';
+export { offloadLink, type OffloaderDeps } from './processor.js';

@@ -3,6 +3,7 @@ import type { Config } from '@render-signal/config';
 import type { Logger } from '@render-signal/logger';
 import { PermanentError, RetryableError } from '@render-signal/queue';
 import type { Got } from 'got';
+import { applyOffloadResults } from './apply-offload-results.js';
 import { classifyResponse } from './classify-response.js';
 
 export interface DispatcherDeps {
@@ -11,6 +12,8 @@ export interface DispatcherDeps {
   webhook: Config['webhook'];
   /** Postpones this job without using up an attempt (the kill switch is on). */
   postpone: (delayMs: number) => Promise<never>;
+  /** Values returned by this job's offload children (empty when it has none). */
+  offloadResults: () => Promise<unknown[]>;
 }
 
 export const SENDING_DISABLED_RECHECK_MS = 60_000;
@@ -25,12 +28,13 @@ export async function deliverWebhook(data: DispatchJob, deps: DispatcherDeps): P
     log.warn({ code: 'dispatch.sending_disabled', emailId: data.emailId, recheckMs: SENDING_DISABLED_RECHECK_MS });
     return deps.postpone(SENDING_DISABLED_RECHECK_MS);
   }
+  const { payload } = applyOffloadResults(data.payload, await deps.offloadResults());
   const started = performance.now();
   let status: number;
   let body: string;
   try {
     const response = await deps.http.post(webhook.url, {
-      json: data.payload,
+      json: payload,
       timeout: { request: webhook.timeoutMs },
       retry: { limit: 0 },
       followRedirect: false,

@@ -20,6 +20,7 @@ export const webhookDispatcher: ServiceDefinition = {
             await job.moveToDelayed(Date.now() + delayMs, token);
             throw new DelayedError();
           },
+          offloadResults: async () => Object.values(await job.getChildrenValues()),
         }),
       { connection: redis, prefix, log, metrics, lifecycle, concurrency: 8 },
     );
