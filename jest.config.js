@@ -7,6 +7,7 @@ const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
+    '^@render-signal/parser/decide$': '<rootDir>/services/parser/src/decide-message.ts',
     '^@render-signal/(contracts|config|logger|queue|core|testing|cli)$': '<rootDir>/packages/$1/src/index.ts',
     '^@render-signal/(imap-fetcher|parser|r2-offloader|webhook-dispatcher|dashboard)$': '<rootDir>/services/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

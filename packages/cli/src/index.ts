@@ -1,1 +1,2 @@
 export { ALL_SERVICES } from './services.js';
+export { checkEmail, EXIT, type CheckRequest, type CheckResult } from './check.js';

@@ -1,18 +1,35 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { runMain } from '@render-signal/queue';
-import { ALL_SERVICES } from './services.js';
+import { SERVICE_NAMES } from '@render-signal/config';
+import { checkEmail, EXIT } from './check.js';
 
-const program = new Command('render-signal').description('IMAP work orders to signed webhooks');
+const program = new Command('render-signal').description('IMAP work orders to signed webhooks').exitOverride((err) => {
+  process.exit(err.exitCode === 0 ? 0 : EXIT.usage);
+});
 
 program
   .command('start')
   .description('start services in this process (all of them by default)')
-  .argument('[services...]', `any of: ${ALL_SERVICES.map((s) => s.name).join(', ')}`)
+  .argument('[services...]', `any of: ${SERVICE_NAMES.join(', ')}`)
   .action(async (names: string[]) => {
-    const unknown = names.filter((n) => !ALL_SERVICES.some((s) => s.name === n));
-    if (unknown.length > 0) program.error(`unknown service: ${unknown.join(', ')}`, { exitCode: 64 });
+    const unknown = names.filter((n) => !(SERVICE_NAMES as readonly string[]).includes(n));
+    if (unknown.length > 0) program.error(`unknown service: ${unknown.join(', ')}`, { exitCode: EXIT.usage });
+    // Loaded here so that `check` starts fast and never touches the queue machinery.
+    const [{ runMain }, { ALL_SERVICES }] = await Promise.all([import('@render-signal/queue'), import('./services.js')]);
     await runMain(names.length === 0 ? ALL_SERVICES : ALL_SERVICES.filter((s) => names.includes(s.name)));
+  });
+
+program
+  .command('check')
+  .description('print the payload that would be sent for an .eml file, or why it would be skipped (offline)')
+  .argument('<file>', 'an RFC 822 message (.eml)')
+  .option('--now <iso-time>', 'the current time to decide with, e.g. 2026-01-13T10:15:00+01:00')
+  .option('--config <file>', 'KEY=VALUE lines overriding the environment (same variable names)')
+  .action(async (file: string, options: { now?: string; config?: string }) => {
+    const result = await checkEmail({ file, now: options.now, configFile: options.config, env: process.env });
+    for (const line of result.stderr) process.stderr.write(`${line}\n`);
+    if (result.stdout) process.stdout.write(result.stdout);
+    process.exitCode = result.exitCode;
   });
 
 await program.parseAsync();

@@ -1,15 +1,11 @@
 import type { DispatchJob, ParseJob } from '@render-signal/contracts';
 import type { Config } from '@render-signal/config';
-import { decide, maskEmail, readEmailHeaders, type Decision } from '@render-signal/core';
+import { maskEmail, type Decision } from '@render-signal/core';
 import type { Logger } from '@render-signal/logger';
 import { PermanentError } from '@render-signal/queue';
 import type { Redis } from 'ioredis';
-import { extractBodies } from './body/index.js';
 import { claimMessage, dedupeKey, releaseMessage } from './dedupe.js';
-
-/** The original's anti-OOM rule: at most 1 MiB of decoded HTML is looked at. */
-export const MAX_HTML_BYTES = 1024 * 1024;
-export const MAX_TEXT_BYTES = 1024 * 1024;
+import { MAX_HTML_BYTES, decideMessage } from './decide-message.js';
 
 export interface ParserDeps {
   redis: Redis;
@@ -43,11 +39,8 @@ export async function parseMessage(data: ParseJob, jobId: string, deps: ParserDe
     throw new PermanentError('parse.raw_missing', 'the raw message expired before it was parsed (RAW_MESSAGE_TTL_SECONDS)');
   }
 
-  const headers = readEmailHeaders(raw);
-  const body = await extractBodies(raw, { maxHtmlBytes: MAX_HTML_BYTES, maxTextBytes: MAX_TEXT_BYTES });
-  if (body.htmlTruncated) log.warn({ code: 'parse.html_truncated', emailId: headers.emailId, limitBytes: MAX_HTML_BYTES });
-
-  const decision: Decision = decide(headers, body, { ...deps.rules, now: deps.clock() });
+  const { headers, decision, htmlTruncated } = await decideMessage(raw, deps.rules, deps.clock());
+  if (htmlTruncated) log.warn({ code: 'parse.html_truncated', emailId: headers.emailId, limitBytes: MAX_HTML_BYTES });
   let outcome: ParseOutcome;
   if (decision.action === 'skip') {
     outcome = { action: 'skip', emailId: decision.emailId, reason: decision.reason };
