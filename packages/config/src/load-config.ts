@@ -137,11 +137,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     const problem = checkTargetUrl(p.WEBHOOK_URL, p.RENDER_SIGNAL_ALLOW_LOCAL_TARGETS === true);
     if (problem) problems.push(`WEBHOOK_URL: ${problem}`);
   }
-  if ((p.WEBHOOKS_TIME_START === undefined) !== (p.WEBHOOKS_TIME_END === undefined) && problems.length === 0) {
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  if ((p.WEBHOOKS_TIME_START === undefined) !== (p.WEBHOOKS_TIME_END === undefined)) {
     warnings.push('only one of WEBHOOKS_TIME_START / WEBHOOKS_TIME_END is set: the delivery window is always open');
   }
-
-  if (problems.length > 0) throw new ConfigError(problems);
 
   const tz = resolveTimezone(p.POLLING_TIMEZONE);
   if (tz.warning) warnings.push(tz.warning);

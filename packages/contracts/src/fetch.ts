@@ -11,6 +11,6 @@ export type FetchJob = z.infer<typeof fetchJobSchema>;
 export const fetchQueue = defineQueue({
   name: 'fetch',
   schema: fetchJobSchema,
-  defaults: { attempts: 1, removeOnComplete: { age: 3600, count: 100 }, removeOnFail: RETENTION.failed },
+  defaults: { attempts: 1, removeOnComplete: { age: 3600, count: 100 }, removeOnFail: { age: RETENTION.failed.age, count: 100 } },
   jobId: (data) => `sync.${encodeURIComponent(data.mailbox)}.${data.trigger}`,
 });

@@ -12,7 +12,7 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'render_signal_' });
     this.jobs = new Counter({
       name: 'render_signal_jobs_total',
-      help: 'Jobs processed, by queue and outcome (completed, retry, dead).',
+      help: 'Job runs by queue and outcome: completed, retry (will run again), dead (parked in <queue>.dead), failed (given up, not parked).',
       labelNames: ['queue', 'outcome'],
       registers: [this.registry],
     });

@@ -21,6 +21,11 @@ export interface ProcessorOptions {
   metrics: Metrics;
   lifecycle: Lifecycle;
   concurrency?: number;
+  /**
+   * Which final failures are parked in the dead-letter queue (all of them by default). The fetch
+   * stage parks only malformed jobs: a failed sync is redone by the next scheduled tick.
+   */
+  deadLetterWhen?: (err: unknown) => boolean;
 }
 
 export interface RunningProcessor {
@@ -59,10 +64,12 @@ export function createProcessor<C extends QueueContract<string, z.ZodType>>(
       if (err instanceof DelayedError) throw err;
       const attempts = job.opts.attempts ?? 1;
       const final = isPermanent(err) || job.attemptsMade + 1 >= attempts;
-      if (final) {
+      if (final && (options.deadLetterWhen?.(err) ?? true)) {
         await parkDeadLetter(deadLetters, job, err, contract.name);
         metrics.jobs.inc({ queue: contract.name, outcome: 'dead' });
         log.error({ code: 'job.dead_lettered', jobId: job.id, reasonCode: errorCode(err), err, attempt: job.attemptsMade + 1 });
+      } else if (final) {
+        metrics.jobs.inc({ queue: contract.name, outcome: 'failed' });
       } else {
         metrics.jobs.inc({ queue: contract.name, outcome: 'retry' });
         log.warn({ code: 'job.retrying', jobId: job.id, reasonCode: errorCode(err), err, attempt: job.attemptsMade + 1, attempts });

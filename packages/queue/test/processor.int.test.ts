@@ -35,10 +35,10 @@ describe('createProcessor', () => {
     await deleteKeys(testRedisUrl(), prefix);
   });
 
-  function start(handler: Handler<typeof contract>) {
+  function start(handler: Handler<typeof contract>, deadLetterWhen?: (err: unknown) => boolean) {
     const producer = createProducer(contract, redis, prefix);
     lifecycle.onStop('producer', () => producer.queue.close());
-    const processor = createProcessor(contract, handler, { connection: redis, prefix, log, metrics, lifecycle });
+    const processor = createProcessor(contract, handler, { connection: redis, prefix, log, metrics, lifecycle, deadLetterWhen });
     return { producer, ...processor };
   }
 
@@ -79,6 +79,17 @@ describe('createProcessor', () => {
     await failed;
     expect(calls).toBe(1);
     expect((await deadLetters.getJob('sample.b'))?.data).toMatchObject({ code: 'sample.rejected', attemptsMade: 1 });
+  });
+
+  it('parks only the failures its predicate selects, and counts the others as failed', async () => {
+    const { producer, worker, deadLetters } = start(async () => {
+      throw new PermanentError('sample.offline', 'server down');
+    }, (err) => err instanceof PermanentError && err.code === 'job.invalid_data');
+    const failed = finalFailure(worker);
+    await producer.add({ id: 'f', n: 1 });
+    await failed;
+    expect(await deadLetters.getJob('sample.f')).toBeUndefined();
+    expect(await metrics.registry.getSingleMetricAsString('render_signal_jobs_total')).toMatch(/queue="sample",outcome="failed"} 1/);
   });
 
   it('refuses to enqueue data that breaks the contract, and fails such a job once without calling the handler', async () => {

@@ -1,5 +1,5 @@
 import { QUEUES } from '@render-signal/contracts';
-import { createProcessor, createProducer, type ServiceDefinition } from '@render-signal/queue';
+import { createProcessor, createProducer, errorCode, type ServiceDefinition } from '@render-signal/queue';
 import { imapConnector } from './imap-client.js';
 import { syncMailbox } from './processor.js';
 
@@ -30,15 +30,25 @@ export const imapFetcher: ServiceDefinition = {
           log.error({ code: 'fetch.failed', mailbox: data.mailbox, err });
           throw err;
         }),
-      { connection: redis, prefix, log, metrics, lifecycle, concurrency: 1 },
+      {
+        connection: redis,
+        prefix,
+        log,
+        metrics,
+        lifecycle,
+        concurrency: 1,
+        deadLetterWhen: (err) => errorCode(err) === 'job.invalid_data',
+      },
     );
 
     // Created from this one place, idempotently: several starts update the same scheduler.
     const mailbox = config.imap.mailbox;
+    // Scheduler jobs do not pass through the producer, so their data is checked here.
+    const data = QUEUES.fetch.schema.parse({ mailbox, trigger: 'schedule' });
     await fetch.queue.upsertJobScheduler(
       `sync.${encodeURIComponent(mailbox)}`,
       { every: config.fetch.intervalMs },
-      { name: QUEUES.fetch.name, data: { mailbox, trigger: 'schedule' }, opts: QUEUES.fetch.defaults },
+      { name: QUEUES.fetch.name, data, opts: QUEUES.fetch.defaults },
     );
     log.info({ code: 'fetch.scheduled', mailbox, everyMs: config.fetch.intervalMs });
   },
