@@ -36,7 +36,7 @@ export interface Config {
     maskContent: boolean;
     contentMaxChars: number | null;
   };
-  webhook: { url: string; sendingEnabled: boolean; timeoutMs: number; maxAttempts: number; requireJsonSuccess: boolean };
+  webhook: { url: string; secret: string | undefined; sendingEnabled: boolean; timeoutMs: number; maxAttempts: number; requireJsonSuccess: boolean };
   http: { port: number; metricsPort: number };
   log: { level: (typeof LOG_LEVELS)[number] };
   allowLocalTargets: boolean;
@@ -70,6 +70,10 @@ const schemas = {
   PAYLOAD_MASK_CONTENT: booleanVar,
   EMAIL_CONTENT_MAX_CHARS: intVar(0, 10_000_000),
   WEBHOOK_URL: z.string().trim(),
+  WEBHOOK_SECRET: z
+    .string()
+    .trim()
+    .refine((v) => v === '' || (/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v.slice(6), 'base64').length >= 24), 'must be whsec_ followed by at least 24 bytes in base64'),
   WEBHOOK_SENDING_ENABLED: booleanVar,
   WEBHOOK_TIMEOUT_SECONDS: intVar(1, 300),
   WEBHOOK_MAX_ATTEMPTS: intVar(1, 100),
@@ -175,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     },
     webhook: {
       url: p.WEBHOOK_URL,
+      secret: p.WEBHOOK_SECRET || undefined,
       sendingEnabled: p.WEBHOOK_SENDING_ENABLED,
       timeoutMs: p.WEBHOOK_TIMEOUT_SECONDS * 1000,
       maxAttempts: p.WEBHOOK_MAX_ATTEMPTS,

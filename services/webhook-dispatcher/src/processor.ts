@@ -5,6 +5,7 @@ import { PermanentError, RetryableError } from '@render-signal/queue';
 import type { Got } from 'got';
 import { applyOffloadResults } from './apply-offload-results.js';
 import { classifyResponse } from './classify-response.js';
+import { standardWebhookHeaders, webhookId } from './sign.js';
 
 export interface DispatcherDeps {
   log: Logger;
@@ -14,6 +15,7 @@ export interface DispatcherDeps {
   postpone: (delayMs: number) => Promise<never>;
   /** Values returned by this job's offload children (empty when it has none). */
   offloadResults: () => Promise<unknown[]>;
+  clock: () => Date;
 }
 
 export const SENDING_DISABLED_RECHECK_MS = 60_000;
@@ -29,29 +31,36 @@ export async function deliverWebhook(data: DispatchJob, deps: DispatcherDeps): P
     return deps.postpone(SENDING_DISABLED_RECHECK_MS);
   }
   const { payload } = applyOffloadResults(data.payload, await deps.offloadResults());
+  // Serialised once: the signature covers exactly the bytes that are sent.
+  const body = JSON.stringify(payload);
+  const id = webhookId(data.ref, webhook.url);
   const started = performance.now();
   let status: number;
-  let body: string;
+  let answer: string;
   try {
     const response = await deps.http.post(webhook.url, {
-      json: payload,
+      body,
       timeout: { request: webhook.timeoutMs },
       retry: { limit: 0 },
       followRedirect: false,
       throwHttpErrors: false,
-      headers: { 'user-agent': 'render-signal' },
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'render-signal',
+        ...standardWebhookHeaders(id, body, deps.clock(), webhook.secret),
+      },
     });
     status = response.statusCode;
-    body = response.body;
+    answer = response.body;
   } catch (err) {
     const code = (err as { code?: string }).code ?? 'ERR_UNKNOWN';
     log.warn({ code: 'dispatch.failed', emailId: data.emailId, retryable: true, cause: code });
     throw new RetryableError('dispatch.network', `request failed: ${code}`, { cause: err });
   }
   const ms = Math.round(performance.now() - started);
-  const verdict = classifyResponse(status, body, webhook.requireJsonSuccess);
+  const verdict = classifyResponse(status, answer, webhook.requireJsonSuccess);
   if (verdict.ok) {
-    log.info({ code: 'dispatch.delivered', emailId: data.emailId, status, ms });
+    log.info({ code: 'dispatch.delivered', emailId: data.emailId, webhookId: id, status, ms });
     return { status };
   }
   log.warn({ code: 'dispatch.failed', emailId: data.emailId, status, ms, retryable: verdict.retryable, reasonCode: verdict.code });

@@ -7,7 +7,7 @@ import { deliverWebhook } from './processor.js';
 export const webhookDispatcher: ServiceDefinition = {
   name: 'webhook-dispatcher',
   portOffset: 4,
-  async start({ config, redis, log, metrics, lifecycle }) {
+  async start({ config, redis, log, metrics, lifecycle, clock }) {
     const prefix = config.redis.prefix;
     createProcessor(
       QUEUES.dispatch,
@@ -21,6 +21,7 @@ export const webhookDispatcher: ServiceDefinition = {
             throw new DelayedError();
           },
           offloadResults: async () => Object.values(await job.getChildrenValues()),
+          clock,
         }),
       { connection: redis, prefix, log, metrics, lifecycle, concurrency: 8 },
     );
