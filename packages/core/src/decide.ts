@@ -5,7 +5,7 @@ import { detectRecadrage } from './detect-recadrage.js';
 import { extractDeliveryLinks } from './extract-delivery-links.js';
 import { isWithinWindow } from './is-within-window.js';
 import { toLocal } from './local-time.js';
-import { maskPersonalData } from './mask-personal-data.js';
+import { MASK_MARGIN, maskPersonalData } from './mask-personal-data.js';
 import { isReplyOrForward } from './reply-filter.js';
 import type { Decision, DecisionContext, Detector, EmailHeaders } from './types.js';
 import { windowPayloadStrings } from './window-payload-strings.js';
@@ -57,8 +57,11 @@ export function decide(headers: EmailHeaders, body: { text: string; html: string
     return detector ? { action: 'skip', emailId, reason: 'no_delivery_links', detector } : { action: 'skip', emailId, reason: 'no_delivery_links' };
   }
 
-  // Mask before capping so a cut can never leave half an address unmasked.
-  let content = ctx.maskContent ? maskPersonalData(combined) : combined;
+  // Only what can leave is masked: the cap plus a margin longer than any address or phone number,
+  // so a cut can never leave half of one unmasked; then the cap itself.
+  let content = combined;
+  if (ctx.contentMaxChars !== null) content = takeCodePoints(content, Math.max(0, ctx.contentMaxChars) + MASK_MARGIN);
+  if (ctx.maskContent) content = maskPersonalData(content);
   if (ctx.contentMaxChars !== null) content = takeCodePoints(content, Math.max(0, ctx.contentMaxChars));
 
   const payload = buildPayload({

@@ -3,8 +3,14 @@
 // digits. Digits inside URLs, ids, times and dates are left alone: the lookbehinds refuse a number
 // glued to a word, a slash or an '=' so transfer ids and query strings are not mangled.
 
-// Local part: RFC 5322 atext plus dots, so no exotic but valid address escapes the mask.
-const EMAIL = /([\p{L}\p{N}!#$%&'*+/=?^_`{|}~.-]+)@([\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+)/gu;
+// Local part: RFC 5322 atext plus dots, so no exotic but valid address escapes the mask. The
+// lookbehind makes a match start only where a run of such characters starts: without it, a long
+// run with no '@' (a base64 inline image) is rescanned from every position, which is quadratic.
+const ATEXT = "\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~.-";
+const EMAIL = new RegExp(`(?<![${ATEXT}])([${ATEXT}]+)@([\\p{L}\\p{N}-]+(?:\\.[\\p{L}\\p{N}-]+)+)`, 'gu');
+
+/** Longer than any address (RFC 5321: 254) or phone number the patterns below match. */
+export const MASK_MARGIN = 320;
 
 const SEP = '[ .\\-\\u00a0]?';
 const PHONE = new RegExp(
