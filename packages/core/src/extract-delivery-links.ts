@@ -17,7 +17,14 @@ const HOST_END = `(?::[0-9]{1,5})?(?=[/?#${STOP}]|$|[.,;:!?)\\]]+(?:[${STOP}]|$)
 
 export const PROVIDER_LINK_SOURCE = `https?://(?:www\\.)?(dropbox\\.com|fromsmash\\.com|swisstransfer\\.com|wetransfer\\.com|we\\.tl)${HOST_END}[^${STOP}]*`;
 
-const TRAILING = /[.,;:!?)\]'"]+$/;
+const TRAILING = new Set(['.', ',', ';', ':', '!', '?', ')', ']', "'", '"']);
+
+/** Drops trailing punctuation and quotes (DECISIONS #14) with a loop: `[...]+$` is quadratic on long runs. */
+function trimTrailing(s: string): string {
+  let end = s.length;
+  while (end > 0 && TRAILING.has(s[end - 1]!)) end -= 1;
+  return s.slice(0, end);
+}
 
 const PREVIEW_IMAGE = /\.(?:png|jpe?g|webp|gif)$/;
 const PREVIEW_NAME = /^(?:ms|logo|avatar|profile)/;
@@ -68,7 +75,7 @@ export function extractDeliveryLinks(combined: string): DeliveryLink[] {
   const seen = new Set<string>();
   const links: DeliveryLink[] = [];
   for (const m of combined.matchAll(providerLinkRegex())) {
-    const url = htmlUnescape(m[0].trim().replace(TRAILING, '')).trim().replace(TRAILING, '');
+    const url = trimTrailing(htmlUnescape(trimTrailing(m[0].trim())).trim());
     if (!url) continue;
     const provider = HOSTS[(m[1] ?? '').toLowerCase()];
     if (!provider) continue;

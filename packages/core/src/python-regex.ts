@@ -32,11 +32,18 @@ export function digitsToInt(digits: string): number {
 }
 
 const PY_SPACE_RUN = new RegExp(`${PY_SPACE}+`, 'gu');
-const PY_SPACE_EDGES = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, 'gu');
+const PY_SPACE_CHAR = new RegExp(`^${PY_SPACE}$`, 'u');
 
-/** str.strip() with no argument. */
+/**
+ * str.strip() with no argument. Index loops rather than `\s+$`: that pattern retries from every
+ * space of an inner run and is quadratic on a long run followed by a non-space.
+ */
 export function pyStrip(s: string): string {
-  return s.replace(PY_SPACE_EDGES, '');
+  let start = 0;
+  let end = s.length;
+  while (start < end && PY_SPACE_CHAR.test(s[start]!)) start += 1;
+  while (end > start && PY_SPACE_CHAR.test(s[end - 1]!)) end -= 1;
+  return s.slice(start, end);
 }
 
 /** re.sub(r'\s+', ' ', s) with Python's \s. */
