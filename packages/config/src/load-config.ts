@@ -26,7 +26,7 @@ export interface Config {
     mailbox: string;
     timeoutMs: number;
   };
-  fetch: { intervalMs: number; maxMessageBytes: number; rawTtlSeconds: number };
+  fetch: { intervalMs: number; maxMessageBytes: number; rawTtlSeconds: number; leaseTtlMs: number };
   dedupe: { enabled: boolean; ttlSeconds: number };
   rules: {
     senderAllowlist: string[];
@@ -57,6 +57,7 @@ const schemas = {
   IMAP_TLS_CA_FILE: z.string().trim(),
   IMAP_MAILBOX: z.string().min(1),
   IMAP_TIMEOUT_SECONDS: intVar(1, 600),
+  FETCH_LEASE_TTL_SECONDS: intVar(2, 3_600),
   EMAIL_POLLING_INTERVAL_SECONDS: intVar(1, 86_400),
   MAX_MESSAGE_BYTES: intVar(1024, 1024 ** 3),
   RAW_MESSAGE_TTL_SECONDS: intVar(60, 30 * 86_400),
@@ -137,6 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   if (p.RENDER_SIGNAL_ALLOW_LOCAL_TARGETS && p.NODE_ENV === 'production') {
     problems.push('RENDER_SIGNAL_ALLOW_LOCAL_TARGETS: refused when NODE_ENV=production');
   }
+  if (p.FETCH_LEASE_TTL_SECONDS !== undefined && p.IMAP_TIMEOUT_SECONDS !== undefined && p.FETCH_LEASE_TTL_SECONDS <= p.IMAP_TIMEOUT_SECONDS) {
+    problems.push(`FETCH_LEASE_TTL_SECONDS: must exceed IMAP_TIMEOUT_SECONDS (${p.IMAP_TIMEOUT_SECONDS}), the longest call it guards`);
+  }
   if (p.WEBHOOK_URL) {
     const problem = checkTargetUrl(p.WEBHOOK_URL, p.RENDER_SIGNAL_ALLOW_LOCAL_TARGETS === true);
     if (problem) problems.push(`WEBHOOK_URL: ${problem}`);
@@ -167,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       intervalMs: p.EMAIL_POLLING_INTERVAL_SECONDS * 1000,
       maxMessageBytes: p.MAX_MESSAGE_BYTES,
       rawTtlSeconds: p.RAW_MESSAGE_TTL_SECONDS,
+      leaseTtlMs: p.FETCH_LEASE_TTL_SECONDS * 1000,
     },
     dedupe: { enabled: !p.DISABLE_EMAIL_ID_DEDUP, ttlSeconds: p.MESSAGE_DEDUPE_TTL_SECONDS },
     rules: {

@@ -30,6 +30,7 @@ export const VARIABLES = [
   { name: 'IMAP_TLS_CA_FILE', aliases: [], default: '', description: 'PEM file of an extra certificate authority to trust for IMAP (a self-signed server). Certificates are always verified.' },
   { name: 'IMAP_MAILBOX', aliases: [], default: 'INBOX', description: 'Mailbox to watch.' },
   { name: 'IMAP_TIMEOUT_SECONDS', aliases: [], default: '30', description: 'Timeout of the IMAP connection and of each command.' },
+  { name: 'FETCH_LEASE_TTL_SECONDS', aliases: [], default: '90', description: 'Lifetime of the mailbox lease that keeps one fetcher syncing at a time (renewed every third of it while a sync runs). Must exceed IMAP_TIMEOUT_SECONDS.' },
   { name: 'EMAIL_POLLING_INTERVAL_SECONDS', aliases: ['FETCH_INTERVAL_SECONDS'], default: '30', description: 'How often the mailbox is synced.' },
   { name: 'MAX_MESSAGE_BYTES', aliases: [], default: '26214400', description: 'Messages larger than this (RFC822.SIZE) are not downloaded; they go to `parse.dead` with the reason `message_too_large`.' },
   { name: 'RAW_MESSAGE_TTL_SECONDS', aliases: [], default: '86400', description: 'Lifetime in Redis of a raw message waiting for the parser (deleted as soon as it is parsed).' },

@@ -86,6 +86,20 @@ describe('loadConfig', () => {
     expect(problemsOf(() => loadConfig({ WEBHOOK_URL: 'https://user:pw@hooks.example.org/' }))[0]).toMatch(/credentials/);
   });
 
+  it('keeps the mailbox lease longer than the IMAP calls it guards', () => {
+    expect(loadConfig({}).fetch.leaseTtlMs).toBe(90_000);
+    expect(problemsOf(() => loadConfig({ IMAP_TIMEOUT_SECONDS: '60', FETCH_LEASE_TTL_SECONDS: '60' }))).toEqual([
+      'FETCH_LEASE_TTL_SECONDS: must exceed IMAP_TIMEOUT_SECONDS (60), the longest call it guards',
+    ]);
+  });
+
+  it('accepts only a well-formed Standard Webhooks secret, and never echoes it', () => {
+    const secret = `whsec_${Buffer.from('0123456789abcdef01234567').toString('base64')}`;
+    expect(loadConfig({ WEBHOOK_SECRET: secret }).webhook.secret).toBe(secret);
+    const problems = problemsOf(() => loadConfig({ WEBHOOK_SECRET: 'whsec_c2hvcnQ=' }));
+    expect(problems).toEqual(['WEBHOOK_SECRET: invalid value']);
+  });
+
   it('never echoes a secret in an error', () => {
     const problems = problemsOf(() => loadConfig({ EMAIL_PASSWORD: 'hunter2', WEBHOOK_URL: 'nope' }, { services: ['imap-fetcher'] }));
     expect(problems.join('\n')).not.toContain('hunter2');

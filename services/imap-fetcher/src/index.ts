@@ -1,4 +1,5 @@
 export { imapFetcher } from './service.js';
 export { syncMailbox, type FetcherDeps, type SyncResult } from './processor.js';
-export { cursorKey, readCursor } from './cursor.js';
+export { advanceCursor, cursorKey, readCursor } from './cursor.js';
+export { Lease, leaseKeys } from './lease.js';
 export { imapConnector } from './imap-client.js';

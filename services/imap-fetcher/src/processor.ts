@@ -3,7 +3,8 @@ import { messageKey } from '@render-signal/contracts';
 import type { Logger } from '@render-signal/logger';
 import type { ImapFlow } from 'imapflow';
 import type { Redis } from 'ioredis';
-import { cursorKey, readCursor, writeCursor } from './cursor.js';
+import { advanceCursor, cursorKey, readCursor } from './cursor.js';
+import { Lease, leaseKeys } from './lease.js';
 
 export interface FetcherDeps {
   redis: Redis;
@@ -14,15 +15,19 @@ export interface FetcherDeps {
   enqueueParse: (job: ParseJob) => Promise<string>;
   maxMessageBytes: number;
   rawTtlSeconds: number;
+  /** Longer than the longest IMAP timeout; renewed every third of it while the sync runs. */
+  leaseTtlMs: number;
   batchSize?: number;
 }
 
 export interface SyncResult {
-  uidValidity: string;
+  /** `lease_held`: another instance is syncing this mailbox; `lease_lost`: a newer holder took over. */
+  outcome: 'synced' | 'lease_held' | 'lease_lost';
+  uidValidity?: string;
   found: number;
   enqueued: number;
   tooLarge: number;
-  lastUid: number;
+  lastUid?: number;
 }
 
 /**
@@ -33,6 +38,21 @@ export interface SyncResult {
  * read-only and bodies are fetched with BODY.PEEK, so flags are left as they were.
  */
 export async function syncMailbox(data: FetchJob, deps: FetcherDeps): Promise<SyncResult> {
+  const { log } = deps;
+  const keys = leaseKeys(deps.prefix, data.mailbox);
+  const lease = await Lease.acquire(deps.redis, keys, deps.leaseTtlMs);
+  if (!lease) {
+    log.info({ code: 'fetch.lease_busy', mailbox: data.mailbox, trigger: data.trigger });
+    return { outcome: 'lease_held', found: 0, enqueued: 0, tooLarge: 0 };
+  }
+  try {
+    return await syncHoldingLease(data, deps, lease);
+  } finally {
+    await lease.release();
+  }
+}
+
+async function syncHoldingLease(data: FetchJob, deps: FetcherDeps, lease: Lease): Promise<SyncResult> {
   const { redis, log } = deps;
   const key = cursorKey(deps.prefix, data.mailbox);
   const client = await deps.connect();
@@ -52,7 +72,14 @@ export async function syncMailbox(data: FetchJob, deps: FetcherDeps): Promise<Sy
     }
     uids.sort((a, b) => a - b);
 
-    const result: SyncResult = { uidValidity, found: uids.length, enqueued: 0, tooLarge: 0, lastUid: cursor?.uidValidity === uidValidity ? cursor.lastUid : 0 };
+    const result: SyncResult = {
+      outcome: 'synced',
+      uidValidity,
+      found: uids.length,
+      enqueued: 0,
+      tooLarge: 0,
+      lastUid: cursor?.uidValidity === uidValidity ? cursor.lastUid : 0,
+    };
     const batchSize = deps.batchSize ?? 200;
     for (let i = 0; i < uids.length; i += batchSize) {
       const batch = uids.slice(i, i + batchSize);
@@ -61,6 +88,7 @@ export async function syncMailbox(data: FetchJob, deps: FetcherDeps): Promise<Sy
         sizes.set(msg.uid, msg.size ?? 0);
       }
       for (const uid of batch) {
+        if (lease.lost) return leaseLost(result, data, log);
         const size = sizes.get(uid);
         if (size !== undefined) {
           const ref: MessageRef = { mailbox: data.mailbox, uidValidity, uid };
@@ -68,7 +96,9 @@ export async function syncMailbox(data: FetchJob, deps: FetcherDeps): Promise<Sy
           else result.tooLarge += 1;
         }
         // A message expunged since the search has no size: nothing to do, move past it.
-        await writeCursor(redis, key, { uidValidity, lastUid: uid });
+        if (!(await advanceCursor(redis, key, lease.keys.fence, lease.fence, { uidValidity, lastUid: uid }))) {
+          return leaseLost(result, data, log);
+        }
         result.lastUid = uid;
       }
     }
@@ -77,6 +107,15 @@ export async function syncMailbox(data: FetchJob, deps: FetcherDeps): Promise<Sy
   } finally {
     await client.logout().catch(() => client.close());
   }
+}
+
+/**
+ * A newer holder exists (this process was paused past the lease TTL): stop here. What this sync
+ * enqueued has deterministic job ids, so the new holder's work on the same messages is one job.
+ */
+function leaseLost(result: SyncResult, data: FetchJob, log: Logger): SyncResult {
+  log.warn({ code: 'fetch.lease_lost', mailbox: data.mailbox, enqueued: result.enqueued });
+  return { ...result, outcome: 'lease_lost' };
 }
 
 /** Returns false when the message was too large to download (its parse job says so). */

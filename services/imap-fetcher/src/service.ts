@@ -26,6 +26,7 @@ export const imapFetcher: ServiceDefinition = {
           enqueueParse: (job) => parse.add(job),
           maxMessageBytes: config.fetch.maxMessageBytes,
           rawTtlSeconds: config.fetch.rawTtlSeconds,
+          leaseTtlMs: config.fetch.leaseTtlMs,
         }).catch((err: unknown) => {
           log.error({ code: 'fetch.failed', mailbox: data.mailbox, err });
           throw err;

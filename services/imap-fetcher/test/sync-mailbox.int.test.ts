@@ -6,7 +6,7 @@ import { deleteKeys, loadFixture, startDovecot, testRedisUrl, uniquePrefix, type
 import { ImapFlow } from 'imapflow';
 import { Redis } from 'ioredis';
 import { Writable } from 'node:stream';
-import { cursorKey, imapConnector, readCursor, syncMailbox, type FetcherDeps } from '../src/index.js';
+import { Lease, cursorKey, imapConnector, leaseKeys, readCursor, syncMailbox, type FetcherDeps } from '../src/index.js';
 
 const silent = createLogger({ service: 'test', destination: new Writable({ write: (_c, _e, done) => done() }) });
 
@@ -17,7 +17,7 @@ describe('syncMailbox against Dovecot', () => {
   let parse: Producer<typeof QUEUES.parse>;
 
   beforeAll(async () => {
-    dovecot = await startDovecot({ users: { alice: 'alicepw', bob: 'bobpw', carol: 'carolpw', dave: 'davepw' } });
+    dovecot = await startDovecot({ users: { alice: 'alicepw', bob: 'bobpw', carol: 'carolpw', dave: 'davepw', erin: 'erinpw', frank: 'frankpw' } });
     redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
   });
   afterAll(async () => {
@@ -43,6 +43,7 @@ describe('syncMailbox against Dovecot', () => {
       enqueueParse: (job) => parse.add(job),
       maxMessageBytes: 10 * 1024 * 1024,
       rawTtlSeconds: 600,
+      leaseTtlMs: 30_000,
       ...overrides,
     };
   }
@@ -55,7 +56,7 @@ describe('syncMailbox against Dovecot', () => {
     const result = await syncMailbox({ mailbox: 'INBOX', trigger: 'manual' }, d);
 
     const uv = String(first.uidValidity);
-    expect(result).toEqual({ uidValidity: uv, found: 2, enqueued: 2, tooLarge: 0, lastUid: second.uid });
+    expect(result).toEqual({ outcome: 'synced', uidValidity: uv, found: 2, enqueued: 2, tooLarge: 0, lastUid: second.uid });
     const jobs = await parse.queue.getJobs(['waiting']);
     expect(jobs.map((j) => j.id).sort()).toEqual([`INBOX.${uv}.${first.uid}`, `INBOX.${uv}.${second.uid}`].sort());
     const job = jobs.find((j) => j.id === `INBOX.${uv}.${first.uid}`)!;
@@ -111,5 +112,75 @@ describe('syncMailbox against Dovecot', () => {
     const bad = imapConnector({ host: dovecot.host, port: dovecot.port, secure: true, caFile: dovecot.caFile, user: 'alice', password: 'wrong', mailbox: 'INBOX', timeoutMs: 10_000 });
     await expect(syncMailbox({ mailbox: 'INBOX', trigger: 'manual' }, { ...d, connect: bad })).rejects.toMatchObject({ authenticationFailed: true });
     expect(await redis.exists(cursorKey(prefix, 'INBOX'))).toBe(0);
+  });
+
+  it('lets one sync at a time hold the mailbox: overlapping syncs enqueue each message once', async () => {
+    let enqueues = 0;
+    const d = deps('erin');
+    const counting = { ...d, enqueueParse: async (job: Parameters<FetcherDeps['enqueueParse']>[0]) => ((enqueues += 1), parse.add(job)) };
+    const appended = [];
+    for (let i = 0; i < 40; i += 1) appended.push(await dovecot.append('erin', loadFixture('01-recadrage-dropbox-11h51.eml')));
+
+    // Rounds of two concurrent syncs while more mail arrives: one holds the lease, the other steps aside.
+    const outcomes: string[] = [];
+    for (let round = 0; round < 5; round += 1) {
+      const [a, b] = await Promise.all([
+        syncMailbox({ mailbox: 'INBOX', trigger: 'schedule' }, counting),
+        syncMailbox({ mailbox: 'INBOX', trigger: 'manual' }, counting),
+        dovecot.append('erin', loadFixture('02-recadrage-date-3-9-2025.eml')).then((r) => appended.push(r)),
+      ]);
+      outcomes.push(a.outcome, b.outcome);
+    }
+    await syncMailbox({ mailbox: 'INBOX', trigger: 'schedule' }, counting);
+
+    expect(outcomes).toContain('lease_held');
+    expect(enqueues).toBe(appended.length);
+    expect(await parse.queue.getJobCountByTypes('waiting')).toBe(appended.length);
+    expect(await redis.exists(leaseKeys(prefix, 'INBOX').lease)).toBe(0);
+  });
+
+  it('refuses the cursor writes of a holder whose lease was taken over, and stops its sync', async () => {
+    const d = deps('frank');
+    await dovecot.append('frank', loadFixture('01-recadrage-dropbox-11h51.eml'));
+    const keys = leaseKeys(prefix, 'INBOX');
+    let stale: Lease | undefined;
+    // The first enqueue finds the lease stolen: as if this process had been paused past the TTL.
+    const paused: FetcherDeps = {
+      ...d,
+      enqueueParse: async (job) => {
+        await redis.del(keys.lease);
+        stale = await Lease.acquire(redis, keys, 30_000);
+        return parse.add(job);
+      },
+    };
+    const result = await syncMailbox({ mailbox: 'INBOX', trigger: 'schedule' }, paused);
+
+    expect(result.outcome).toBe('lease_lost');
+    expect(await readCursor(redis, cursorKey(prefix, 'INBOX'))).toBeUndefined();
+    // The sync's own release left the new holder's lease alone.
+    expect(await redis.get(keys.lease)).toBe(stale?.token);
+    expect(stale?.fence).toBeGreaterThan(1);
+    await stale?.release();
+  });
+
+  it('renews the lease while a sync outlives its TTL', async () => {
+    const d = deps('alice');
+    const keys = leaseKeys(prefix, 'INBOX');
+    let renewedWhileWorking = false;
+    const slow: FetcherDeps = {
+      ...d,
+      leaseTtlMs: 150,
+      connect: async () => {
+        const token = await redis.get(keys.lease);
+        // Wait on the lease's own renewal (its TTL jumps back up), not on a clock.
+        while ((await redis.pttl(keys.lease)) > 100) await redis.ping();
+        while ((await redis.pttl(keys.lease)) <= 100) await redis.ping();
+        renewedWhileWorking = (await redis.get(keys.lease)) === token;
+        return d.connect();
+      },
+    };
+    const result = await syncMailbox({ mailbox: 'INBOX', trigger: 'schedule' }, slow);
+    expect(renewedWhileWorking).toBe(true);
+    expect(result.outcome).toBe('synced');
   });
 });
