@@ -26,7 +26,7 @@ export interface Config {
     mailbox: string;
     timeoutMs: number;
   };
-  fetch: { intervalMs: number; maxMessageBytes: number; rawTtlSeconds: number; leaseTtlMs: number };
+  fetch: { intervalMs: number; maxMessageBytes: number; rawTtlSeconds: number; leaseTtlMs: number; idle: boolean; idleRestartMs: number };
   dedupe: { enabled: boolean; ttlSeconds: number };
   rules: {
     senderAllowlist: string[];
@@ -58,6 +58,8 @@ const schemas = {
   IMAP_MAILBOX: z.string().min(1),
   IMAP_TIMEOUT_SECONDS: intVar(1, 600),
   FETCH_LEASE_TTL_SECONDS: intVar(2, 3_600),
+  IMAP_IDLE: booleanVar,
+  IMAP_IDLE_RESTART_SECONDS: intVar(10, 1_740),
   EMAIL_POLLING_INTERVAL_SECONDS: intVar(1, 86_400),
   MAX_MESSAGE_BYTES: intVar(1024, 1024 ** 3),
   RAW_MESSAGE_TTL_SECONDS: intVar(60, 30 * 86_400),
@@ -172,6 +174,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       maxMessageBytes: p.MAX_MESSAGE_BYTES,
       rawTtlSeconds: p.RAW_MESSAGE_TTL_SECONDS,
       leaseTtlMs: p.FETCH_LEASE_TTL_SECONDS * 1000,
+      idle: p.IMAP_IDLE,
+      idleRestartMs: p.IMAP_IDLE_RESTART_SECONDS * 1000,
     },
     dedupe: { enabled: !p.DISABLE_EMAIL_ID_DEDUP, ttlSeconds: p.MESSAGE_DEDUPE_TTL_SECONDS },
     rules: {

@@ -31,6 +31,8 @@ export const VARIABLES = [
   { name: 'IMAP_MAILBOX', aliases: [], default: 'INBOX', description: 'Mailbox to watch.' },
   { name: 'IMAP_TIMEOUT_SECONDS', aliases: [], default: '30', description: 'Timeout of the IMAP connection and of each command.' },
   { name: 'FETCH_LEASE_TTL_SECONDS', aliases: [], default: '90', description: 'Lifetime of the mailbox lease that keeps one fetcher syncing at a time (renewed every third of it while a sync runs). Must exceed IMAP_TIMEOUT_SECONDS.' },
+  { name: 'IMAP_IDLE', aliases: [], default: 'true', description: 'Push: one instance keeps an IDLE connection and syncs as soon as the server reports new mail; the polling interval is then only the safety sweep.' },
+  { name: 'IMAP_IDLE_RESTART_SECONDS', aliases: [], default: '1500', description: 'How often the IDLE command is restarted (servers may drop an IDLE older than 29 minutes).' },
   { name: 'EMAIL_POLLING_INTERVAL_SECONDS', aliases: ['FETCH_INTERVAL_SECONDS'], default: '30', description: 'How often the mailbox is synced.' },
   { name: 'MAX_MESSAGE_BYTES', aliases: [], default: '26214400', description: 'Messages larger than this (RFC822.SIZE) are not downloaded; they go to `parse.dead` with the reason `message_too_large`.' },
   { name: 'RAW_MESSAGE_TTL_SECONDS', aliases: [], default: '86400', description: 'Lifetime in Redis of a raw message waiting for the parser (deleted as soon as it is parsed).' },

@@ -3,7 +3,7 @@ import { defineQueue, RETENTION } from './define-queue.js';
 
 export const fetchJobSchema = z.object({
   mailbox: z.string().min(1),
-  trigger: z.enum(['schedule', 'manual', 'startup']),
+  trigger: z.enum(['schedule', 'manual', 'startup', 'push']),
 });
 export type FetchJob = z.infer<typeof fetchJobSchema>;
 

@@ -6,7 +6,12 @@ import { ImapFlow } from 'imapflow';
  * A fresh, logged-in connection per sync. Every phase has a timeout (connect, greeting, socket
  * inactivity) so a hung server fails the sync instead of hanging it; the next tick reconnects.
  */
-export function imapConnector(imap: Config['imap']): () => Promise<ImapFlow> {
+export interface IdleOptions {
+  /** Restart IDLE this often: servers may drop an IDLE older than 29 minutes (RFC 2177). */
+  restartMs: number;
+}
+
+export function imapConnector(imap: Config['imap'], idle?: IdleOptions): () => Promise<ImapFlow> {
   const ca = imap.caFile ? readFileSync(imap.caFile) : undefined;
   return async () => {
     const client = new ImapFlow({
@@ -16,7 +21,9 @@ export function imapConnector(imap: Config['imap']): () => Promise<ImapFlow> {
       auth: { user: imap.user, pass: imap.password },
       tls: { rejectUnauthorized: true, ...(ca ? { ca } : {}) },
       logger: false,
-      disableAutoIdle: true,
+      // A sync connection never idles; a watch connection enters IDLE 100 ms after its last command
+      // (imapflow's default waits 15 s, which delays the first notification as much).
+      ...(idle ? { autoIdleDelay: 100, maxIdleTime: idle.restartMs } : { disableAutoIdle: true }),
       connectionTimeout: imap.timeoutMs,
       greetingTimeout: imap.timeoutMs,
       socketTimeout: imap.timeoutMs,

@@ -1,49 +1,50 @@
-import { QUEUES } from '@render-signal/contracts';
+import { QUEUES, type FetchJob } from '@render-signal/contracts';
 import { createProcessor, createProducer, errorCode, type ServiceDefinition } from '@render-signal/queue';
 import { imapConnector } from './imap-client.js';
-import { syncMailbox } from './processor.js';
+import { leaseKeys } from './lease.js';
+import { syncMailbox, type FetcherDeps } from './processor.js';
+import { MailboxWatcher } from './watcher.js';
 
 export const imapFetcher: ServiceDefinition = {
   name: 'imap-fetcher',
   portOffset: 1,
   async start({ config, redis, log, metrics, lifecycle }) {
     const prefix = config.redis.prefix;
+    const mailbox = config.imap.mailbox;
     const parse = createProducer(QUEUES.parse, redis, prefix);
     const fetch = createProducer(QUEUES.fetch, redis, prefix);
     lifecycle.onStop('producer:parse', () => parse.queue.close());
     lifecycle.onStop('producer:fetch', () => fetch.queue.close());
     metrics.watchQueue(fetch.queue);
 
-    const connect = imapConnector(config.imap);
-    createProcessor(
-      QUEUES.fetch,
-      (data) =>
-        syncMailbox(data, {
-          redis,
-          prefix,
-          log,
-          connect,
-          enqueueParse: (job) => parse.add(job),
-          maxMessageBytes: config.fetch.maxMessageBytes,
-          rawTtlSeconds: config.fetch.rawTtlSeconds,
-          leaseTtlMs: config.fetch.leaseTtlMs,
-        }).catch((err: unknown) => {
-          log.error({ code: 'fetch.failed', mailbox: data.mailbox, err });
-          throw err;
-        }),
-      {
-        connection: redis,
-        prefix,
-        log,
-        metrics,
-        lifecycle,
-        concurrency: 1,
-        deadLetterWhen: (err) => errorCode(err) === 'job.invalid_data',
-      },
-    );
+    const deps: FetcherDeps = {
+      redis,
+      prefix,
+      log,
+      connect: imapConnector(config.imap),
+      enqueueParse: (job) => parse.add(job),
+      maxMessageBytes: config.fetch.maxMessageBytes,
+      rawTtlSeconds: config.fetch.rawTtlSeconds,
+      leaseTtlMs: config.fetch.leaseTtlMs,
+    };
+    const sync = (data: FetchJob) =>
+      syncMailbox(data, deps).catch((err: unknown) => {
+        log.error({ code: 'fetch.failed', mailbox: data.mailbox, trigger: data.trigger, err });
+        throw err;
+      });
 
-    // Created from this one place, idempotently: several starts update the same scheduler.
-    const mailbox = config.imap.mailbox;
+    createProcessor(QUEUES.fetch, sync, {
+      connection: redis,
+      prefix,
+      log,
+      metrics,
+      lifecycle,
+      concurrency: 1,
+      deadLetterWhen: (err) => errorCode(err) === 'job.invalid_data',
+    });
+
+    // Created from this one place, idempotently: several starts update the same scheduler. With
+    // IDLE on, it is the safety sweep behind the push.
     // Scheduler jobs do not pass through the producer, so their data is checked here.
     const data = QUEUES.fetch.schema.parse({ mailbox, trigger: 'schedule' });
     await fetch.queue.upsertJobScheduler(
@@ -51,6 +52,21 @@ export const imapFetcher: ServiceDefinition = {
       { every: config.fetch.intervalMs },
       { name: QUEUES.fetch.name, data, opts: QUEUES.fetch.defaults },
     );
-    log.info({ code: 'fetch.scheduled', mailbox, everyMs: config.fetch.intervalMs });
+    log.info({ code: 'fetch.scheduled', mailbox, everyMs: config.fetch.intervalMs, idle: config.fetch.idle });
+
+    if (config.fetch.idle) {
+      const watcher = new MailboxWatcher({
+        redis,
+        log,
+        mailbox,
+        connect: imapConnector(config.imap, { restartMs: config.fetch.idleRestartMs }),
+        sync: (trigger) => syncMailbox({ mailbox, trigger }, deps),
+        watchKeys: leaseKeys(`${prefix}:watch`, mailbox),
+        syncLeaseKey: leaseKeys(prefix, mailbox).lease,
+        leaseTtlMs: config.fetch.leaseTtlMs,
+      });
+      watcher.start();
+      lifecycle.onStop('mailbox watcher', () => watcher.stop());
+    }
   },
 };
