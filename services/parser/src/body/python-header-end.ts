@@ -2,12 +2,12 @@
 // continuation, and that line starts the body; mailsplit reads every line up to the blank line as
 // headers and loses it (a part written as "--b\r\nHello\r\n" loses its text). Where Python would
 // cut, a blank line is inserted so that mailsplit cuts at the same place. Only split points are
-// computed here; the MIME parsing stays mailsplit's.
+// computed here; the MIME parsing stays mailsplit's. The parts' header blocks are handled by
+// python-part-header-ends.ts.
 
 const FIELD = /^[\x21-\x39\x3b-\x7e]*:/;
 const LINE = /[^\r\n]*(?:\r\n|\r|\n|$)/g;
 const BLANK = /^(?:\r\n|\r|\n)$/;
-const SCAN_LIMIT = 64 * 1024 * 1024;
 
 function eolOf(text: string): string {
   return /\r\n|\n|\r/.exec(text)?.[0] ?? '\r\n';
@@ -30,43 +30,4 @@ export function withPythonHeaderEnd(source: Buffer): Buffer {
     return Buffer.concat([source.subarray(0, m.index), Buffer.from(eolOf(head)), source.subarray(m.index)]);
   }
   return source;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** The header blocks of the parts that follow each delimiter line of the given boundaries. */
-export function withPythonPartHeaderEnds(source: Buffer, boundaries: string[]): Buffer {
-  if (boundaries.length === 0 || source.length > SCAN_LIMIT) return source;
-  // Python's delimiter: "--" + boundary, optional "--", optional blanks, end of line.
-  const delimiter = new RegExp(`^--(?:${boundaries.map(escapeRegExp).join('|')})(--)?[ \\t]*(?:\\r\\n|\\r|\\n)?$`);
-  const text = source.toString('latin1');
-  const eol = eolOf(text);
-  const cuts: number[] = [];
-  let inHeaders = false;
-  for (const m of text.matchAll(LINE)) {
-    const line = m[0];
-    if (line === '') break;
-    const d = delimiter.exec(line);
-    if (d) {
-      inHeaders = d[1] === undefined;
-      continue;
-    }
-    if (!inHeaders) continue;
-    if (BLANK.test(line)) inHeaders = false;
-    else if (!isHeaderLine(line)) {
-      cuts.push(m.index);
-      inHeaders = false;
-    }
-  }
-  if (cuts.length === 0) return source;
-  const pieces: Buffer[] = [];
-  let from = 0;
-  for (const at of cuts) {
-    pieces.push(source.subarray(from, at), Buffer.from(eol));
-    from = at;
-  }
-  pieces.push(source.subarray(from));
-  return Buffer.concat(pieces);
 }
