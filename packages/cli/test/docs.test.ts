@@ -18,7 +18,7 @@ describe('documentation and deployment files', () => {
   });
 
   it('gives the test command that CI runs', () => {
-    expect(read('.ci/run')).toMatch(/^pnpm test 2>&1/m);
+    expect(read('.ci/run')).toMatch(/^timeout --kill-after=30 1500 pnpm test 2>&1/m);
     expect(readme).toMatch(/`pnpm test`/);
   });
 

@@ -65,7 +65,7 @@ describe('MailboxWatcher (IDLE push) against Dovecot', () => {
   async function setUp(label: string) {
     prefix = uniquePrefix(label);
     parse = createProducer(QUEUES.parse, redis, prefix);
-    events = new QueueEvents(QUEUES.parse.name, { connection: redis.duplicate(), prefix });
+    events = new QueueEvents(QUEUES.parse.name, { connection: redis, prefix });
     await events.waitUntilReady();
   }
 
