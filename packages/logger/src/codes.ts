@@ -30,7 +30,7 @@ export const LOG_CODES = {
   'fetch.message_too_large': { level: 'warn', text: 'A message exceeds MAX_MESSAGE_BYTES; it is not downloaded and goes to parse.dead.' },
   'fetch.failed': { level: 'error', text: 'A mailbox sync failed (connection, login or command); the next tick retries.' },
   'parse.decided': { level: 'info', text: 'A message was parsed: detector, number of links and the next stage.' },
-  'parse.skipped': { level: 'info', text: 'A message is not sent; `reason` says why: sender_not_allowlisted, reply_or_forward, outside_window, no_delivery_links or duplicate_message (its Message-ID was already handed on).' },
+  'parse.skipped': { level: 'info', text: 'A message is not sent; `reason` says why: sender_not_allowlisted, reply_or_forward, outside_window, no_delivery_links, duplicate_message (its Message-ID was already handed on) or already_handed_on (a retried job whose earlier run finished the work).' },
   'parse.html_truncated': { level: 'warn', text: 'HTML content truncated (exceeded the 1 MiB limit).' },
   'offload.passed_through': { level: 'info', text: 'A link was returned to its dispatch job unchanged (R2 copy not wired yet).' },
   'dispatch.delivered': { level: 'info', text: 'The receiver accepted a webhook.' },

@@ -18,6 +18,8 @@ export interface ParserDeps {
   enqueueDispatch: (job: DispatchJob) => Promise<unknown>;
   /** Dispatch once one offload job per link has finished (a flow). */
   enqueueDispatchAfterOffload: (job: DispatchJob) => Promise<unknown>;
+  /** Whether a dispatch job already exists for this message (an earlier run of this job). */
+  handedOn: (ref: ParseJob['ref']) => Promise<boolean>;
 }
 
 export type ParseOutcome =
@@ -35,6 +37,11 @@ export async function parseMessage(data: ParseJob, jobId: string, deps: ParserDe
     throw new PermanentError('parse.message_too_large', `message of ${data.size} bytes exceeds MAX_MESSAGE_BYTES; it was not downloaded`);
   }
   const raw = await deps.redis.getBuffer(data.rawKey);
+  if (!raw && (await deps.handedOn(data.ref))) {
+    // An earlier run handed the message on and deleted it, then stopped before completing.
+    log.info({ code: 'parse.skipped', jobId, reason: 'already_handed_on' });
+    return { action: 'skip', emailId: '', reason: 'already_handed_on' };
+  }
   if (!raw) {
     throw new PermanentError('parse.raw_missing', 'the raw message expired before it was parsed (RAW_MESSAGE_TTL_SECONDS)');
   }

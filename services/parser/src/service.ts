@@ -1,4 +1,4 @@
-import { QUEUES } from '@render-signal/contracts';
+import { QUEUES, messageKey } from '@render-signal/contracts';
 import { createFlowEnqueuer, createProcessor, createProducer, type ServiceDefinition } from '@render-signal/queue';
 import { dispatchAfterOffload } from './hand-off.js';
 import { parseMessage } from './processor.js';
@@ -26,6 +26,7 @@ export const parser: ServiceDefinition = {
           dedupe: config.dedupe,
           enqueueDispatch: (d) => dispatch.add(d),
           enqueueDispatchAfterOffload: dispatchAfterOffload(flows, dispatch, attempts),
+          handedOn: async (ref) => (await dispatch.queue.getJob(messageKey(ref))) !== undefined,
         }),
       { connection: redis, prefix, log, metrics, lifecycle, concurrency: 4 },
     );

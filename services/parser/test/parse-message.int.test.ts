@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { QUEUES, type DispatchJob, type ParseJob } from '@render-signal/contracts';
+import { QUEUES, messageKey, type DispatchJob, type ParseJob } from '@render-signal/contracts';
 import { loadConfig } from '@render-signal/config';
 import { createLogger } from '@render-signal/logger';
 import { createFlowEnqueuer, createProducer, type FlowEnqueuer, type Producer } from '@render-signal/queue';
@@ -36,6 +36,7 @@ describe('parseMessage with real Redis', () => {
       dedupe: { enabled: true, ttlSeconds: 600 },
       enqueueDispatch: (job) => dispatch.add(job),
       enqueueDispatchAfterOffload: dispatchAfterOffload(flows, dispatch, 3),
+      handedOn: async (ref) => (await dispatch.queue.getJob(messageKey(ref))) !== undefined,
     };
   });
   afterEach(async () => {
@@ -110,6 +111,13 @@ describe('parseMessage with real Redis', () => {
     expect(await dispatch.queue.getJobState('INBOX.7.5')).toBe('waiting');
     expect(dispatched?.payload.delivery_links).toBeUndefined();
     expect(await offload.getJobCountByTypes('waiting')).toBe(0);
+  });
+
+  it('completes quietly when an earlier run already handed the message on and deleted it', async () => {
+    const job = await park('02-recadrage-date-3-9-2025.eml', 8);
+    await parseMessage(job, 'INBOX.7.8', deps);
+    expect(await redis.exists(job.rawKey!)).toBe(0);
+    expect(await parseMessage(job, 'INBOX.7.8', deps)).toEqual({ action: 'skip', emailId: '', reason: 'already_handed_on' });
   });
 
   it('dead-letters what cannot be parsed with a clear reason', async () => {
