@@ -25,6 +25,7 @@ export interface Config {
     password: string;
     mailbox: string;
     timeoutMs: number;
+    markSeen: boolean;
   };
   fetch: { intervalMs: number; maxMessageBytes: number; rawTtlSeconds: number; leaseTtlMs: number; idle: boolean; idleRestartMs: number };
   dedupe: { enabled: boolean; ttlSeconds: number };
@@ -56,6 +57,7 @@ const schemas = {
   IMAP_USE_SSL: booleanVar,
   IMAP_TLS_CA_FILE: z.string().trim(),
   IMAP_MAILBOX: z.string().min(1),
+  IMAP_MARK_SEEN: z.enum(['after_handoff', 'never'], { error: 'expected after_handoff or never' }),
   IMAP_TIMEOUT_SECONDS: intVar(1, 600),
   FETCH_LEASE_TTL_SECONDS: intVar(2, 3_600),
   IMAP_IDLE: booleanVar,
@@ -168,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       password: p.EMAIL_PASSWORD,
       mailbox: p.IMAP_MAILBOX,
       timeoutMs: p.IMAP_TIMEOUT_SECONDS * 1000,
+      markSeen: p.IMAP_MARK_SEEN === 'after_handoff',
     },
     fetch: {
       intervalMs: p.EMAIL_POLLING_INTERVAL_SECONDS * 1000,

@@ -28,6 +28,7 @@ export const VARIABLES = [
   { name: 'IMAP_PORT', aliases: [], default: '993', description: 'IMAP port (993 for implicit TLS, 143 for STARTTLS).' },
   { name: 'IMAP_USE_SSL', aliases: ['IMAP_TLS'], default: 'true', description: 'Implicit TLS (port 993). When false, the connection is upgraded with STARTTLS if the server offers it.' },
   { name: 'IMAP_TLS_CA_FILE', aliases: [], default: '', description: 'PEM file of an extra certificate authority to trust for IMAP (a self-signed server). Certificates are always verified.' },
+  { name: 'IMAP_MARK_SEEN', aliases: [], default: 'after_handoff', description: '`after_handoff`: a message is marked \\Seen once its parse job exists (the original marked every fetched message read, even those it then lost); `never`: flags are left alone and the mailbox is opened read-only.' },
   { name: 'IMAP_MAILBOX', aliases: [], default: 'INBOX', description: 'Mailbox to watch.' },
   { name: 'IMAP_TIMEOUT_SECONDS', aliases: [], default: '30', description: 'Timeout of the IMAP connection and of each command.' },
   { name: 'FETCH_LEASE_TTL_SECONDS', aliases: [], default: '90', description: 'Lifetime of the mailbox lease that keeps one fetcher syncing at a time (renewed every third of it while a sync runs). Must exceed IMAP_TIMEOUT_SECONDS.' },

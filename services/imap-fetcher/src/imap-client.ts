@@ -11,7 +11,9 @@ export interface IdleOptions {
   restartMs: number;
 }
 
-export function imapConnector(imap: Config['imap'], idle?: IdleOptions): () => Promise<ImapFlow> {
+export type ImapConnection = Pick<Config['imap'], 'host' | 'port' | 'secure' | 'caFile' | 'user' | 'password' | 'timeoutMs'>;
+
+export function imapConnector(imap: ImapConnection, idle?: IdleOptions): () => Promise<ImapFlow> {
   const ca = imap.caFile ? readFileSync(imap.caFile) : undefined;
   return async () => {
     const client = new ImapFlow({

@@ -17,6 +17,8 @@ export interface FetcherDeps {
   rawTtlSeconds: number;
   /** Longer than the longest IMAP timeout; renewed every third of it while the sync runs. */
   leaseTtlMs: number;
+  /** Set \Seen on a message once its parse job exists (never before: a failure leaves it unread). */
+  markSeen: boolean;
   batchSize?: number;
 }
 
@@ -57,7 +59,8 @@ async function syncHoldingLease(data: FetchJob, deps: FetcherDeps, lease: Lease)
   const key = cursorKey(deps.prefix, data.mailbox);
   const client = await deps.connect();
   try {
-    const box = await client.mailboxOpen(data.mailbox, { readOnly: true });
+    // Read-only (EXAMINE) unless \Seen is to be set; bodies are fetched with BODY.PEEK either way.
+    const box = await client.mailboxOpen(data.mailbox, { readOnly: !deps.markSeen });
     const uidValidity = String(box.uidValidity);
     const cursor = await readCursor(redis, key);
 
@@ -118,7 +121,10 @@ function leaseLost(result: SyncResult, data: FetchJob, log: Logger): SyncResult 
   return { ...result, outcome: 'lease_lost' };
 }
 
-/** Returns false when the message was too large to download (its parse job says so). */
+/**
+ * A message too large to download stays unread: its parse job only records it for parse.dead,
+ * and the person reading the mailbox still sees it.
+ * Returns false when the message was too large to download (its parse job says so). */
 async function handOff(client: ImapFlow, ref: MessageRef, size: number, deps: FetcherDeps): Promise<boolean> {
   if (size > deps.maxMessageBytes) {
     deps.log.warn({ code: 'fetch.message_too_large', uid: ref.uid, size, limit: deps.maxMessageBytes });
@@ -130,5 +136,6 @@ async function handOff(client: ImapFlow, ref: MessageRef, size: number, deps: Fe
   const rawKey = `${deps.prefix}:raw:${messageKey(ref)}`;
   await deps.redis.set(rawKey, message.source, 'EX', deps.rawTtlSeconds);
   await deps.enqueueParse({ ref, rawKey, size });
+  if (deps.markSeen) await client.messageFlagsAdd(String(ref.uid), ['\\Seen'], { uid: true });
   return true;
 }

@@ -26,6 +26,7 @@ export const imapFetcher: ServiceDefinition = {
       maxMessageBytes: config.fetch.maxMessageBytes,
       rawTtlSeconds: config.fetch.rawTtlSeconds,
       leaseTtlMs: config.fetch.leaseTtlMs,
+      markSeen: config.imap.markSeen,
     };
     const sync = (data: FetchJob) =>
       syncMailbox(data, deps).catch((err: unknown) => {

@@ -38,12 +38,13 @@ describe('syncMailbox against Dovecot', () => {
       log: silent,
       connect: imapConnector({
         host: dovecot.host, port: dovecot.port, secure: true, caFile: dovecot.caFile,
-        user, password: dovecot.users[user]!, mailbox: 'INBOX', timeoutMs: 10_000,
+        user, password: dovecot.users[user]!, timeoutMs: 10_000,
       }),
       enqueueParse: (job) => parse.add(job),
       maxMessageBytes: 10 * 1024 * 1024,
       rawTtlSeconds: 600,
       leaseTtlMs: 30_000,
+      markSeen: false,
       ...overrides,
     };
   }
@@ -67,17 +68,29 @@ describe('syncMailbox against Dovecot', () => {
     expect(await readCursor(redis, cursorKey(prefix, 'INBOX'))).toEqual({ uidValidity: uv, lastUid: second.uid });
   });
 
-  it('leaves the flags alone: fetched messages stay unseen', async () => {
-    const d = deps('bob');
-    const { uid } = await dovecot.append('bob', loadFixture('03-recadrage-urgence.eml'));
-    await syncMailbox({ mailbox: 'INBOX', trigger: 'manual' }, d);
+  it('marks a message \\Seen once its parse job exists, and leaves flags alone when told to', async () => {
+    const flagsOf = async (uid: number) => {
+      const client = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: true, tls: { ca: dovecot.caPem }, auth: { user: 'bob', pass: 'bobpw' }, logger: false });
+      await client.connect();
+      await client.mailboxOpen('INBOX', { readOnly: true });
+      const msg = await client.fetchOne(String(uid), { flags: true }, { uid: true });
+      await client.logout();
+      return [...((msg && msg.flags) || [])];
+    };
+    const untouched = await dovecot.append('bob', loadFixture('03-recadrage-urgence.eml'));
+    await syncMailbox({ mailbox: 'INBOX', trigger: 'manual' }, deps('bob'));
+    expect(await flagsOf(untouched.uid)).not.toContain('\\Seen');
 
-    const client = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: true, tls: { ca: dovecot.caPem }, auth: { user: 'bob', pass: 'bobpw' }, logger: false });
-    await client.connect();
-    await client.mailboxOpen('INBOX', { readOnly: true });
-    const msg = await client.fetchOne(String(uid), { flags: true }, { uid: true });
-    await client.logout();
-    expect(msg && [...(msg.flags ?? [])]).not.toContain('\\Seen');
+    // A failing hand-off leaves the message unread, so nothing looks processed that was not.
+    const failing = await dovecot.append('bob', loadFixture('02-recadrage-date-3-9-2025.eml'));
+    const broken = { ...deps('bob', { markSeen: true }), enqueueParse: () => Promise.reject(new Error('redis gone')) };
+    await expect(syncMailbox({ mailbox: 'INBOX', trigger: 'manual' }, broken)).rejects.toThrow('redis gone');
+    expect(await flagsOf(failing.uid)).not.toContain('\\Seen');
+
+    await parse.queue.close();
+    await syncMailbox({ mailbox: 'INBOX', trigger: 'manual' }, deps('bob', { markSeen: true }));
+    expect(await parse.queue.getJob(`INBOX.${failing.uidValidity}.${failing.uid}`)).toBeDefined();
+    expect(await flagsOf(failing.uid)).toContain('\\Seen');
   });
 
   it('picks up only what arrived since the cursor, and a replayed sync enqueues nothing twice', async () => {
@@ -109,7 +122,7 @@ describe('syncMailbox against Dovecot', () => {
 
   it('fails the sync with the server refusal on a wrong password, and moves no cursor', async () => {
     const d = deps('alice');
-    const bad = imapConnector({ host: dovecot.host, port: dovecot.port, secure: true, caFile: dovecot.caFile, user: 'alice', password: 'wrong', mailbox: 'INBOX', timeoutMs: 10_000 });
+    const bad = imapConnector({ host: dovecot.host, port: dovecot.port, secure: true, caFile: dovecot.caFile, user: 'alice', password: 'wrong', timeoutMs: 10_000 });
     await expect(syncMailbox({ mailbox: 'INBOX', trigger: 'manual' }, { ...d, connect: bad })).rejects.toMatchObject({ authenticationFailed: true });
     expect(await redis.exists(cursorKey(prefix, 'INBOX'))).toBe(0);
   });

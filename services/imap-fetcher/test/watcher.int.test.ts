@@ -45,6 +45,7 @@ describe('MailboxWatcher (IDLE push) against Dovecot', () => {
       maxMessageBytes: 10_000_000,
       rawTtlSeconds: 600,
       leaseTtlMs: 1_500,
+      markSeen: true,
     };
     const watcher = new MailboxWatcher({
       redis,
