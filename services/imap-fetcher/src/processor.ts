@@ -33,11 +33,11 @@ export interface SyncResult {
 }
 
 /**
- * One mailbox sync: finds messages above the cursor (or, on a first run or after a UIDVALIDITY
- * change, the unseen ones), parks each raw message in Redis with a TTL and enqueues one parse job
- * with a deterministic id, then advances the cursor. The cursor moves only after the job exists,
- * so a crash repeats work (deduplicated by the job id) instead of losing it. The mailbox is opened
- * read-only and bodies are fetched with BODY.PEEK, so flags are left as they were.
+ * One mailbox sync, under the mailbox lease: finds messages above the cursor (or, on a first run
+ * or after a UIDVALIDITY change, the unseen ones), parks each raw message in Redis with a TTL and
+ * enqueues one parse job with a deterministic id, then advances the cursor (a fenced write). The
+ * cursor moves only after the job exists, so a crash repeats work (deduplicated by the job id)
+ * instead of losing it. Bodies are fetched with BODY.PEEK; \Seen is set only after the hand-off.
  */
 export async function syncMailbox(data: FetchJob, deps: FetcherDeps): Promise<SyncResult> {
   const { log } = deps;
@@ -93,12 +93,12 @@ async function syncHoldingLease(data: FetchJob, deps: FetcherDeps, lease: Lease)
       for (const uid of batch) {
         if (lease.lost) return leaseLost(result, data, log);
         const size = sizes.get(uid);
-        if (size !== undefined) {
-          const ref: MessageRef = { mailbox: data.mailbox, uidValidity, uid };
-          if (await handOff(client, ref, size, deps)) result.enqueued += 1;
-          else result.tooLarge += 1;
-        }
         // A message expunged since the search has no size: nothing to do, move past it.
+        if (size !== undefined) {
+          const handed = await handOff(client, { mailbox: data.mailbox, uidValidity, uid }, size, deps);
+          if (handed === 'enqueued') result.enqueued += 1;
+          if (handed === 'too_large') result.tooLarge += 1;
+        }
         if (!(await advanceCursor(redis, key, lease.keys.fence, lease.fence, { uidValidity, lastUid: uid }))) {
           return leaseLost(result, data, log);
         }
@@ -123,19 +123,19 @@ function leaseLost(result: SyncResult, data: FetchJob, log: Logger): SyncResult 
 
 /**
  * A message too large to download stays unread: its parse job only records it for parse.dead,
- * and the person reading the mailbox still sees it.
- * Returns false when the message was too large to download (its parse job says so). */
-async function handOff(client: ImapFlow, ref: MessageRef, size: number, deps: FetcherDeps): Promise<boolean> {
+ * and the person reading the mailbox still sees it. `gone`: expunged since the search.
+ */
+async function handOff(client: ImapFlow, ref: MessageRef, size: number, deps: FetcherDeps): Promise<'enqueued' | 'too_large' | 'gone'> {
   if (size > deps.maxMessageBytes) {
     deps.log.warn({ code: 'fetch.message_too_large', uid: ref.uid, size, limit: deps.maxMessageBytes });
     await deps.enqueueParse({ ref, size });
-    return false;
+    return 'too_large';
   }
   const message = await client.fetchOne(String(ref.uid), { source: true }, { uid: true });
-  if (!message || !message.source) return false;
+  if (!message || !message.source) return 'gone';
   const rawKey = `${deps.prefix}:raw:${messageKey(ref)}`;
   await deps.redis.set(rawKey, message.source, 'EX', deps.rawTtlSeconds);
   await deps.enqueueParse({ ref, rawKey, size });
   if (deps.markSeen) await client.messageFlagsAdd(String(ref.uid), ['\\Seen'], { uid: true });
-  return true;
+  return 'enqueued';
 }
