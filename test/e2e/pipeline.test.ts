@@ -52,6 +52,9 @@ describe('one email from IMAP to the webhook receiver', () => {
     expect(await ready.json()).toEqual({ ready: true, checks: { redis: true } });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/render_signal_jobs_total\{queue="dispatch",outcome="completed"} 1/);
+    expect(metrics).toMatch(/render_signal_fetch_messages_enqueued_total 1/);
+    expect(metrics).toMatch(/render_signal_fetch_syncs_total\{trigger="(push|schedule)",outcome="synced"} [1-9]/);
+    expect(metrics).toMatch(/render_signal_fetch_watching 1/);
   });
 
   it('logs a stable code on every line and no subject, address or body text', () => {

@@ -1,5 +1,6 @@
 import { QUEUES, type FetchJob } from '@render-signal/contracts';
 import { createProcessor, createProducer, errorCode, type ServiceDefinition } from '@render-signal/queue';
+import { FetchMetrics } from './fetch-metrics.js';
 import { imapConnector } from './imap-client.js';
 import { leaseKeys } from './lease.js';
 import { syncMailbox, type FetcherDeps } from './processor.js';
@@ -28,8 +29,9 @@ export const imapFetcher: ServiceDefinition = {
       leaseTtlMs: config.fetch.leaseTtlMs,
       markSeen: config.imap.markSeen,
     };
+    const fetchMetrics = new FetchMetrics(metrics.registry);
     const sync = (data: FetchJob) =>
-      syncMailbox(data, deps).catch((err: unknown) => {
+      fetchMetrics.observe(data.trigger, () => syncMailbox(data, deps)).catch((err: unknown) => {
         log.error({ code: 'fetch.failed', mailbox: data.mailbox, trigger: data.trigger, err });
         throw err;
       });
@@ -61,7 +63,8 @@ export const imapFetcher: ServiceDefinition = {
         log,
         mailbox,
         connect: imapConnector(config.imap, { restartMs: config.fetch.idleRestartMs }),
-        sync: (trigger) => syncMailbox({ mailbox, trigger }, deps),
+        sync: (trigger) => fetchMetrics.observe(trigger, () => syncMailbox({ mailbox, trigger }, deps)),
+        onWatching: (watching) => fetchMetrics.watching.set(watching ? 1 : 0),
         watchKeys: leaseKeys(`${prefix}:watch`, mailbox),
         syncLeaseKey: leaseKeys(prefix, mailbox).lease,
         leaseTtlMs: config.fetch.leaseTtlMs,

@@ -19,6 +19,8 @@ export interface WatcherDeps {
   syncLeaseKey: string;
   leaseTtlMs: number;
   backoff?: ReconnectBackoff;
+  /** Told when this instance starts and stops holding the IDLE connection (metrics). */
+  onWatching?: (watching: boolean) => void;
 }
 
 /**
@@ -118,6 +120,7 @@ export class MailboxWatcher {
   private async watch(lease: Lease): Promise<void> {
     const client = await this.deps.connect();
     this.client = client;
+    this.deps.onWatching?.(true);
     try {
       const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
       client.on('exists', () => this.requestSync('push'));
@@ -131,6 +134,7 @@ export class MailboxWatcher {
       if (!this.stopped && !client.usable) throw new Error('IMAP connection closed');
     } finally {
       this.client = undefined;
+      this.deps.onWatching?.(false);
       client.close();
     }
   }
