@@ -25,7 +25,7 @@ export const LOG_CODES = {
   'fetch.lease_busy': { level: 'info', text: 'Another instance holds the mailbox lease and is syncing; this tick does nothing.' },
   'fetch.lease_lost': { level: 'warn', text: 'A newer instance took the mailbox lease during a sync (this one was paused past the TTL); the sync stopped and its cursor writes were refused.' },
   'fetch.watching': { level: 'info', text: 'This instance holds the watch lease and keeps an IDLE connection on the mailbox: new mail is synced as the server reports it.' },
-  'fetch.watch_failed': { level: 'warn', text: 'The IDLE connection failed or closed; it is rebuilt after `retryInMs` (capped exponential backoff with jitter).' },
+  'fetch.watch_failed': { level: 'warn', text: 'The IDLE connection failed or closed; it is rebuilt after `retryInMs` (capped exponential backoff with jitter; 5 minutes after a refused login).' },
   'fetch.uidvalidity_changed': { level: 'warn', text: 'The mailbox UIDVALIDITY changed: the cursor restarts from the unseen messages.' },
   'fetch.message_too_large': { level: 'warn', text: 'A message exceeds MAX_MESSAGE_BYTES; it is not downloaded and goes to parse.dead.' },
   'fetch.failed': { level: 'error', text: 'A mailbox sync failed (connection, login or command); the next tick retries.' },

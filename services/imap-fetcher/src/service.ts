@@ -4,12 +4,12 @@ import { FetchMetrics } from './fetch-metrics.js';
 import { imapConnector } from './imap-client.js';
 import { leaseKeys } from './lease.js';
 import { syncMailbox, type FetcherDeps } from './processor.js';
-import { MailboxWatcher } from './watcher.js';
+import { MailboxWatcher, isAuthenticationFailure } from './watcher.js';
 
 export const imapFetcher: ServiceDefinition = {
   name: 'imap-fetcher',
   portOffset: 1,
-  async start({ config, redis, log, metrics, lifecycle }) {
+  async start({ config, redis, log, metrics, lifecycle, addReadinessCheck }) {
     const prefix = config.redis.prefix;
     const mailbox = config.imap.mailbox;
     const parse = createProducer(QUEUES.parse, redis, prefix);
@@ -30,8 +30,22 @@ export const imapFetcher: ServiceDefinition = {
       markSeen: config.imap.markSeen,
     };
     const fetchMetrics = new FetchMetrics(metrics.registry);
+    // Not ready while the server refuses the login: that needs a person, not a retry.
+    let loginRefused = false;
+    addReadinessCheck('imap-login', async () => !loginRefused);
+    const observed = (trigger: FetchJob['trigger'], run: () => ReturnType<typeof syncMailbox>) =>
+      fetchMetrics.observe(trigger, run).then(
+        (result) => {
+          if (result.outcome === 'synced') loginRefused = false;
+          return result;
+        },
+        (err: unknown) => {
+          loginRefused = isAuthenticationFailure(err);
+          throw err;
+        },
+      );
     const sync = (data: FetchJob) =>
-      fetchMetrics.observe(data.trigger, () => syncMailbox(data, deps)).catch((err: unknown) => {
+      observed(data.trigger, () => syncMailbox(data, deps)).catch((err: unknown) => {
         log.error({ code: 'fetch.failed', mailbox: data.mailbox, trigger: data.trigger, err });
         throw err;
       });
@@ -63,7 +77,7 @@ export const imapFetcher: ServiceDefinition = {
         log,
         mailbox,
         connect: imapConnector(config.imap, { restartMs: config.fetch.idleRestartMs }),
-        sync: (trigger) => fetchMetrics.observe(trigger, () => syncMailbox({ mailbox, trigger }, deps)),
+        sync: (trigger) => observed(trigger, () => syncMailbox({ mailbox, trigger }, deps)),
         onWatching: (watching) => fetchMetrics.watching.set(watching ? 1 : 0),
         watchKeys: leaseKeys(`${prefix}:watch`, mailbox),
         syncLeaseKey: leaseKeys(prefix, mailbox).lease,

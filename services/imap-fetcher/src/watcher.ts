@@ -6,6 +6,12 @@ import { Lease, type LeaseKeys } from './lease.js';
 import type { SyncResult } from './processor.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
 
+export const AUTH_FAILURE_RETRY_MS = 5 * 60_000;
+
+export function isAuthenticationFailure(err: unknown): boolean {
+  return (err as { authenticationFailed?: unknown } | undefined)?.authenticationFailed === true;
+}
+
 export interface WatcherDeps {
   redis: Redis;
   log: Logger;
@@ -108,8 +114,11 @@ export class MailboxWatcher {
         await this.watch(lease);
         this.backoff.reset();
       } catch (err) {
-        log.warn({ code: 'fetch.watch_failed', mailbox, err, retryInMs: this.backoff.peek() });
-        await this.pause(this.backoff.next());
+        // Retrying a refused login within seconds only hammers the server (and may lock the
+        // account): wait minutes, the scheduled tick keeps trying at its own pace.
+        const retryInMs = isAuthenticationFailure(err) ? AUTH_FAILURE_RETRY_MS : this.backoff.next();
+        log.warn({ code: 'fetch.watch_failed', mailbox, err, retryInMs });
+        await this.pause(retryInMs);
       } finally {
         await lease.release().catch(() => {});
       }
