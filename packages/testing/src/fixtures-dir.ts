@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 
 /**
- * /work/main/fixtures/emails, found from this file rather than the cwd: src/ and dist/ sit at the
- * same depth, so the path holds for the TypeScript sources (Jest) and the build alike.
+ * The repository's fixtures/emails, found from this file rather than the cwd: src/ and dist/ sit
+ * at the same depth, so the path holds for the TypeScript sources (Jest) and the build alike.
  */
 export const FIXTURES_DIR = fileURLToPath(new URL('../../../fixtures/emails/', import.meta.url));
 
