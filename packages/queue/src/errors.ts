@@ -21,7 +21,7 @@ export class RetryableError extends Error {
   constructor(
     readonly code: string,
     message: string,
-    options?: { cause?: unknown; retryAfterMs?: number },
+    options?: { cause?: unknown },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
   }
