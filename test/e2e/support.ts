@@ -23,13 +23,15 @@ export const PROFILE_A_SENDERS = [
 /** Profile A's clock: Tue 2026-01-13 10:15 in Paris, inside the 09h00–19h00 window. */
 export const PROFILE_A_NOW = new Date('2026-01-13T09:15:00Z');
 
-/** Every JSON log line written by the services, as raw text and parsed. */
+/** Every JSON log line written by the services, as raw text and parsed; emits 'logged' per write. */
 export function logCapture() {
   const raw: string[] = [];
-  const destination = new Writable({
+  const destination: Writable = new Writable({
     write(chunk: Buffer, _enc, done) {
       raw.push(...chunk.toString('utf8').split('\n').filter(Boolean));
       done();
+      // Lets a test wait for the next log line instead of sleeping.
+      destination.emit('logged');
     },
   });
   return { raw, destination, parsed: () => raw.map((l) => JSON.parse(l) as Record<string, unknown>) };
