@@ -1,6 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { QUEUES, messageKey } from '@render-signal/contracts';
@@ -9,6 +6,7 @@ import {
   loadFixture,
   startDovecot,
   startWebhookReceiver,
+  spawnNodeProcess,
   testRedisUrl,
   uniquePrefix,
   type DovecotServer,
@@ -20,47 +18,6 @@ import { Redis } from 'ioredis';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = `${root}packages/cli/dist/main.js`;
 
-interface Proc {
-  child: ChildProcess;
-  lines: Record<string, unknown>[];
-  stderr: string[];
-  /** Resolves with the first log line matching, as soon as it is written. */
-  waitForLine(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
-  exited: Promise<number | null>;
-}
-
-function run(args: string[], env: NodeJS.ProcessEnv): Proc {
-  if (!existsSync(args[0]!)) throw new Error(`${args[0]} is missing: run \`pnpm build\` first`);
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: Record<string, unknown>[] = [];
-  const stderr: string[] = [];
-  const waiters: { match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
-  createInterface({ input: child.stdout! }).on('line', (text) => {
-    const line = JSON.parse(text) as Record<string, unknown>;
-    lines.push(line);
-    for (const w of waiters.filter((w) => w.match(line))) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(line);
-    }
-  });
-  createInterface({ input: child.stderr! }).on('line', (text) => stderr.push(text));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    lines,
-    stderr,
-    exited,
-    waitForLine: (match) => {
-      const seen = lines.find(match);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        waiters.push({ match, resolve });
-        void exited.then((code) => reject(new Error(`process exited (${code}) first; stderr: ${stderr.join('\n')}`)));
-      });
-    },
-  };
-}
-
 describe('process entry points', () => {
   let redis: Redis;
   beforeAll(() => {
@@ -71,7 +28,7 @@ describe('process entry points', () => {
   });
 
   it('refuses a bad configuration with exit code 78 and lists every bad variable', async () => {
-    const proc = run([CLI, 'start'], { WEBHOOK_URL: 'http://hooks.example.org/in', IMAP_PORT: 'imap', LOG_LEVEL: 'chatty' });
+    const proc = spawnNodeProcess(CLI, ['start'], { WEBHOOK_URL: 'http://hooks.example.org/in', IMAP_PORT: 'imap', LOG_LEVEL: 'chatty' });
     expect(await proc.exited).toBe(78);
     const text = proc.stderr.join('\n');
     for (const name of ['EMAIL_ADDRESS', 'EMAIL_PASSWORD', 'IMAP_SERVER', 'IMAP_PORT', 'WEBHOOK_URL', 'LOG_LEVEL']) {
@@ -82,7 +39,7 @@ describe('process entry points', () => {
 
   it('starts one service alone from services/<name>, serves its health endpoint, and stops cleanly on SIGTERM', async () => {
     const prefix = uniquePrefix('alone');
-    const proc = run([`${root}services/parser/dist/main.js`], { REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, METRICS_PORT: '0' });
+    const proc = spawnNodeProcess(`${root}services/parser/dist/main.js`, [], { REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, METRICS_PORT: '0' });
     const listening = await proc.waitForLine((l) => l.code === 'http.listening');
     await proc.waitForLine((l) => l.code === 'service.started');
     expect(listening.service).toBe('parser');
@@ -114,7 +71,7 @@ describe('process entry points', () => {
         },
       });
       const prefix = uniquePrefix('drain');
-      const proc = run([CLI, 'start'], {
+      const proc = spawnNodeProcess(CLI, ['start'], {
         REDIS_URL: testRedisUrl(),
         REDIS_PREFIX: prefix,
         EMAIL_ADDRESS: 'erin',

@@ -10,3 +10,6 @@ export { loadFixture } from './load-fixture.js';
 export { loadExpected } from './load-expected.js';
 export { normaliseContent } from './normalise-content.js';
 export { testRedisUrl, TEST_REDIS_URL_ENV } from './test-redis-url.js';
+export { spawnNodeProcess } from './node-process.js';
+export type { LogLine, NodeProcess } from './node-process.js';
+export { freePorts } from './free-ports.js';

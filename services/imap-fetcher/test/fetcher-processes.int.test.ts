@@ -1,10 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { QUEUES, messageKey } from '@render-signal/contracts';
-import { deleteKeys, startDovecot, testRedisUrl, uniquePrefix, type DovecotServer } from '@render-signal/testing';
+import { deleteKeys, spawnNodeProcess, startDovecot, testRedisUrl, uniquePrefix, type DovecotServer, type LogLine, type NodeProcess } from '@render-signal/testing';
 import { Queue } from 'bullmq';
 import { ImapFlow } from 'imapflow';
 import { Redis } from 'ioredis';
@@ -15,75 +13,13 @@ import { Redis } from 'ioredis';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const MAIN = `${root}services/imap-fetcher/dist/main.js`;
 
-type Line = Record<string, unknown>;
-
-interface Proc {
-  name: string;
-  child: ChildProcess;
-  lines: Line[];
-  stderr: string[];
-  exited: Promise<number | null>;
-  exitCode(): number | null | undefined;
-  /** Resolves with the first log line matching (already written or to come); rejects on exit or deadline. */
-  waitForLine(match: (line: Line) => boolean, timeoutMs: number, what: string): Promise<Line>;
-}
+type Line = LogLine;
+type Proc = NodeProcess;
 
 const procs: Proc[] = [];
 
 function spawnFetcher(name: string, env: NodeJS.ProcessEnv): Proc {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first with \`pnpm build\` (or \`npx tsc -b\`)`);
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: Line[] = [];
-  const stderr: string[] = [];
-  const waiters: { match: (l: Line) => boolean; resolve: (l: Line) => void }[] = [];
-  let code: number | null | undefined;
-  createInterface({ input: child.stdout! }).on('line', (text) => {
-    let line: Line;
-    try {
-      line = JSON.parse(text) as Line;
-    } catch {
-      stderr.push(`(stdout, not JSON) ${text}`);
-      return;
-    }
-    lines.push(line);
-    for (const w of waiters.filter((w) => w.match(line))) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(line);
-    }
-  });
-  createInterface({ input: child.stderr! }).on('line', (text) => stderr.push(text));
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (c) => {
-      code = c;
-      resolve(c);
-    }),
-  );
-  const proc: Proc = {
-    name,
-    child,
-    lines,
-    stderr,
-    exited,
-    exitCode: () => code,
-    waitForLine: (match, timeoutMs, what) => {
-      const seen = lines.find(match);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${name}: no ${what} within ${timeoutMs} ms; stderr: ${stderr.join('\n')}`)), timeoutMs);
-        waiters.push({
-          match,
-          resolve: (l) => {
-            clearTimeout(timer);
-            resolve(l);
-          },
-        });
-        void exited.then((c) => {
-          clearTimeout(timer);
-          reject(new Error(`${name} exited (${c}) before ${what}; stderr: ${stderr.join('\n')}`));
-        });
-      });
-    },
-  };
+  const proc = spawnNodeProcess(MAIN, [], env, name);
   procs.push(proc);
   return proc;
 }
