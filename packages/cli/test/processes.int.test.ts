@@ -74,11 +74,7 @@ describe('process entry points', () => {
       const proc = spawnNodeProcess(CLI, ['start'], {
         REDIS_URL: testRedisUrl(),
         REDIS_PREFIX: prefix,
-        EMAIL_ADDRESS: 'erin',
-        EMAIL_PASSWORD: 'erinpw',
-        IMAP_SERVER: dovecot.host,
-        IMAP_PORT: String(dovecot.port),
-        IMAP_TLS_CA_FILE: dovecot.caFile,
+        ...dovecot.mailboxEnv('erin'),
         EMAIL_POLLING_INTERVAL_SECONDS: '1',
         WEBHOOK_URL: receiver.url,
         RENDER_SIGNAL_ALLOW_LOCAL_TARGETS: 'true',

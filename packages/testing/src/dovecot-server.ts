@@ -40,6 +40,8 @@ export interface DovecotServer {
   restart(): Promise<void>;
   /** APPENDs a message over TLS (verifying `caPem`) and returns where it landed. Creates `mailbox` if needed. */
   append(user: string, raw: Buffer | string, mailbox?: string, flags?: string[]): Promise<AppendResult>;
+  /** The environment that points render-signal at `user`'s mailbox here (implicit TLS, this CA). */
+  mailboxEnv(user: string): NodeJS.ProcessEnv;
 }
 
 const DOVECOT = '/usr/sbin/dovecot';
@@ -158,6 +160,11 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotSe
       if (stopped) throw new Error('Dovecot already stopped');
       await killAndReleasePorts();
       await launch();
+    },
+    mailboxEnv(user) {
+      const pass = users[user];
+      if (pass === undefined) throw new Error(`unknown Dovecot test user ${JSON.stringify(user)}`);
+      return { EMAIL_ADDRESS: user, EMAIL_PASSWORD: pass, IMAP_SERVER: '127.0.0.1', IMAP_PORT: String(port), IMAP_TLS_CA_FILE: caFile };
     },
     async append(user, raw, mailbox = 'INBOX', flags = []) {
       const pass = users[user];

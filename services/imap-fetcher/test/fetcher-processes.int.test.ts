@@ -115,11 +115,7 @@ describe('imap-fetcher processes on one mailbox (real processes, Dovecot, Redis)
     return {
       REDIS_URL: testRedisUrl(),
       REDIS_PREFIX: prefix,
-      EMAIL_ADDRESS: user,
-      EMAIL_PASSWORD: dovecot.users[user]!,
-      IMAP_SERVER: '127.0.0.1',
-      IMAP_PORT: String(dovecot.port),
-      IMAP_TLS_CA_FILE: dovecot.caFile,
+      ...dovecot.mailboxEnv(user),
       METRICS_PORT: '0',
       LOG_LEVEL: 'info',
       ...extra,
