@@ -16,10 +16,6 @@ export class Lifecycle {
     this.stoppers.push({ name, stop });
   }
 
-  get isStopping(): boolean {
-    return this.stopping !== undefined;
-  }
-
   /** Resolves true when every component stopped cleanly within the deadline. Idempotent. */
   stop(deadlineMs = 25_000): Promise<boolean> {
     this.stopping ??= this.runStoppers(deadlineMs);

@@ -1,6 +1,6 @@
-import { QUEUES, messageKey } from '@render-signal/contracts';
+import { QUEUES } from '@render-signal/contracts';
 import { createFlowEnqueuer, createProcessor, createProducer, type ServiceDefinition } from '@render-signal/queue';
-import { dispatchAfterOffload } from './hand-off.js';
+import { dispatchAfterOffload, dispatchExists } from './hand-off.js';
 import { parseMessage } from './processor.js';
 
 export const parser: ServiceDefinition = {
@@ -26,7 +26,7 @@ export const parser: ServiceDefinition = {
           dedupe: config.dedupe,
           enqueueDispatch: (d) => dispatch.add(d),
           enqueueDispatchAfterOffload: dispatchAfterOffload(flows, dispatch, attempts),
-          handedOn: async (ref) => (await dispatch.queue.getJob(messageKey(ref))) !== undefined,
+          handedOn: (ref) => dispatchExists(dispatch, ref),
         }),
       { connection: redis, prefix, log, metrics, lifecycle, concurrency: 4 },
     );

@@ -1,13 +1,13 @@
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { QUEUES, messageKey, type DispatchJob, type ParseJob } from '@render-signal/contracts';
+import { QUEUES, type DispatchJob, type ParseJob } from '@render-signal/contracts';
 import { loadConfig } from '@render-signal/config';
 import { createLogger } from '@render-signal/logger';
 import { createFlowEnqueuer, createProducer, type FlowEnqueuer, type Producer } from '@render-signal/queue';
 import { deleteKeys, loadFixture, testRedisUrl, uniquePrefix } from '@render-signal/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { dispatchAfterOffload } from '../src/hand-off.js';
+import { dispatchAfterOffload, dispatchExists } from '../src/hand-off.js';
 import { parseMessage, type ParserDeps } from '../src/processor.js';
 
 const config = loadConfig({ WEBHOOKS_TIME_START: '09h00', WEBHOOKS_TIME_END: '19h00' });
@@ -36,7 +36,7 @@ describe('parseMessage with real Redis', () => {
       dedupe: { enabled: true, ttlSeconds: 600 },
       enqueueDispatch: (job) => dispatch.add(job),
       enqueueDispatchAfterOffload: dispatchAfterOffload(flows, dispatch, 3),
-      handedOn: async (ref) => (await dispatch.queue.getJob(messageKey(ref))) !== undefined,
+      handedOn: (ref) => dispatchExists(dispatch, ref),
     };
   });
   afterEach(async () => {
