@@ -1,4 +1,4 @@
-import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, Worker, type BackoffStrategy, type Job } from 'bullmq';
 import type { DeadLetter, JobData, QueueContract } from '@render-signal/contracts';
 import type { Logger } from '@render-signal/logger';
 import type { Redis } from 'ioredis';
@@ -26,6 +26,12 @@ export interface ProcessorOptions {
    * stage parks only malformed jobs: a failed sync is redone by the next scheduled tick.
    */
   deadLetterWhen?: (err: unknown) => boolean;
+  /**
+   * Retry delays for jobs whose `backoff.type` is not one of BullMQ's own (`fixed`,
+   * `exponential`): the offload stage caps them by its deadline, the dispatch stage honours
+   * `Retry-After`. See `exponentialDelay` for the shared base curve.
+   */
+  backoffStrategy?: BackoffStrategy;
 }
 
 export interface RunningProcessor {
@@ -86,6 +92,7 @@ export function createProcessor<C extends QueueContract<string, z.ZodType>>(
     concurrency: options.concurrency ?? 1,
     // A lost worker's job is retried after this long; every handler's own timeouts are shorter.
     lockDuration: 60_000,
+    ...(options.backoffStrategy ? { settings: { backoffStrategy: options.backoffStrategy } } : {}),
   });
   worker.on('error', (err) => log.warn({ code: 'redis.error', err }));
   lifecycle.onStop(`processor:${contract.name}`, async () => {
@@ -108,4 +115,13 @@ async function parkDeadLetter(deadLetters: Queue, job: Job, err: unknown, queueN
   };
   // Same id as the original job: parking the same job twice (a crash right after) is one letter.
   await deadLetters.add('dead', letter, { jobId: String(job.id), removeOnComplete: false, removeOnFail: false });
+}
+
+/**
+ * BullMQ's exponential curve with jitter (`delay * 2^(attempt-1)`, minus up to `jitter` of it),
+ * for custom strategies that adjust it. `random` is injectable for tests.
+ */
+export function exponentialDelay(attemptsMade: number, delay: number, jitter = 0, random: () => number = Math.random): number {
+  const max = Math.round(2 ** Math.max(0, attemptsMade - 1) * delay);
+  return jitter > 0 ? Math.floor(max * (1 - jitter) + random() * max * jitter) : max;
 }
