@@ -8,7 +8,7 @@ const shared = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@render-signal/parser/decide$': '<rootDir>/services/parser/src/decide-message.ts',
-    '^@render-signal/(contracts|config|logger|queue|core|testing|cli)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@render-signal/(contracts|config|logger|queue|core|settings|testing|cli)$': '<rootDir>/packages/$1/src/index.ts',
     '^@render-signal/(imap-fetcher|parser|r2-offloader|webhook-dispatcher|dashboard)$': '<rootDir>/services/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
@@ -22,7 +22,7 @@ export default {
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{packages,services}/*/test/**/*.int.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
+      testMatch: ['<rootDir>/{packages,services}/*/test/**/*.int.test.ts', '<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/worker/test/**/*.int.test.ts'],
       globalSetup: '<rootDir>/packages/testing/src/jest-global-setup.ts',
       globalTeardown: '<rootDir>/packages/testing/src/jest-global-teardown.ts',
     },

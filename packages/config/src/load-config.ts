@@ -3,6 +3,8 @@ import { ConfigError } from './config-error.js';
 import {
   booleanVar,
   emailListVar,
+  hostListVar,
+  weekdayListVar,
   intVar,
   logLevelVar,
   redisUrlVar,
@@ -27,7 +29,9 @@ export interface Config {
     timeoutMs: number;
     markSeen: boolean;
   };
-  fetch: { intervalMs: number; maxMessageBytes: number; rawTtlSeconds: number; leaseTtlMs: number; idle: boolean; idleRestartMs: number };
+  fetch: { intervalMs: number; maxMessageBytes: number; rawTtlSeconds: number; leaseTtlMs: number; syncTimeoutMs: number; resyncWindowMs: number; breakerThreshold: number; breakerCooldownMs: number; idle: boolean; idleRestartMs: number };
+  /** When the mailbox is synced (the original's active period), in `rules.timezone`. */
+  polling: { activeDays: number[]; activeStartHour: number; activeEndHour: number };
   dedupe: { enabled: boolean; ttlSeconds: number };
   rules: {
     senderAllowlist: string[];
@@ -38,6 +42,26 @@ export interface Config {
     contentMaxChars: number | null;
   };
   webhook: { url: string; secret: string | undefined; sendingEnabled: boolean; timeoutMs: number; maxAttempts: number; requireJsonSuccess: boolean };
+  delivery: {
+    /** First retry delay; later ones are multiples of it (the dispatcher's schedule). */
+    retryBaseMs: number;
+    /** BullMQ limiter of the dispatch processors; null = no limit. */
+    rateLimit: { max: number; durationMs: number } | null;
+    logMaxEntries: number;
+  };
+  r2: {
+    /** R2_FETCH_ENABLED with an endpoint and a token; otherwise links pass through unchanged. */
+    enabled: boolean;
+    endpoint: string;
+    token: string;
+    auth: 'signed' | 'token';
+    bucket: string;
+    allowedHosts: string[];
+    timeoutMs: number;
+    folderTimeoutMs: number;
+    deadlineMs: number;
+    linksMaxEntries: number;
+  };
   http: { port: number; metricsPort: number };
   log: { level: (typeof LOG_LEVELS)[number] };
   allowLocalTargets: boolean;
@@ -60,12 +84,19 @@ const schemas = {
   IMAP_MARK_SEEN: z.enum(['after_handoff', 'never'], { error: 'expected after_handoff or never' }),
   IMAP_TIMEOUT_SECONDS: intVar(1, 600),
   FETCH_LEASE_TTL_SECONDS: intVar(2, 3_600),
+  FETCH_SYNC_TIMEOUT_SECONDS: intVar(1, 86_400),
+  FETCH_BREAKER_THRESHOLD: intVar(1, 1_000),
+  FETCH_BREAKER_COOLDOWN_SECONDS: intVar(1, 86_400),
   IMAP_IDLE: booleanVar,
   IMAP_IDLE_RESTART_SECONDS: intVar(10, 1_740),
+  POLLING_ACTIVE_DAYS: weekdayListVar,
+  POLLING_ACTIVE_START_HOUR: intVar(0, 23),
+  POLLING_ACTIVE_END_HOUR: intVar(0, 24),
   EMAIL_POLLING_INTERVAL_SECONDS: intVar(1, 86_400),
   MAX_MESSAGE_BYTES: intVar(1024, 1024 ** 3),
   RAW_MESSAGE_TTL_SECONDS: intVar(60, 30 * 86_400),
   MESSAGE_DEDUPE_TTL_SECONDS: intVar(60, 365 * 86_400),
+  FETCH_RESYNC_WINDOW_DAYS: intVar(0, 365),
   DISABLE_EMAIL_ID_DEDUP: booleanVar,
   SENDER_OF_INTEREST_FOR_POLLING: emailListVar,
   POLLING_TIMEZONE: z.string(),
@@ -83,6 +114,21 @@ const schemas = {
   WEBHOOK_TIMEOUT_SECONDS: intVar(1, 300),
   WEBHOOK_MAX_ATTEMPTS: intVar(1, 100),
   WEBHOOK_REQUIRE_JSON_SUCCESS: booleanVar,
+  WEBHOOK_RETRY_BASE_SECONDS: intVar(1, 3_600),
+  WEBHOOK_RATE_LIMIT_MAX: intVar(0, 1_000_000),
+  WEBHOOK_RATE_LIMIT_WINDOW_SECONDS: intVar(1, 86_400),
+  WEBHOOK_LOG_MAX_ENTRIES: intVar(10, 1_000_000),
+  R2_FETCH_ENABLED: booleanVar,
+  R2_FETCH_ENDPOINT: z.string().trim(),
+  R2_FETCH_TOKEN: z.string().trim(),
+  R2_FETCH_AUTH: z.enum(['signed', 'token'], { error: 'expected signed or token' }),
+  R2_BUCKET_NAME: z.string().trim(),
+  R2_PUBLIC_BASE_URL: z.string().trim(),
+  R2_ALLOWED_HOSTS: hostListVar,
+  R2_FETCH_TIMEOUT_SECONDS: intVar(1, 900),
+  R2_FETCH_FOLDER_TIMEOUT_SECONDS: intVar(1, 900),
+  R2_OFFLOAD_DEADLINE_SECONDS: intVar(1, 86_400),
+  R2_LINKS_MAX_ENTRIES: intVar(0, 100_000),
   RENDER_SIGNAL_ALLOW_LOCAL_TARGETS: booleanVar,
   PORT: intVar(0, 65535),
   METRICS_PORT: intVar(0, 65535),
@@ -149,7 +195,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     const problem = checkTargetUrl(p.WEBHOOK_URL, p.RENDER_SIGNAL_ALLOW_LOCAL_TARGETS === true);
     if (problem) problems.push(`WEBHOOK_URL: ${problem}`);
   }
+  if (p.FETCH_RESYNC_WINDOW_DAYS !== undefined && p.MESSAGE_DEDUPE_TTL_SECONDS !== undefined && p.FETCH_RESYNC_WINDOW_DAYS * 86_400 >= p.MESSAGE_DEDUPE_TTL_SECONDS) {
+    problems.push(`FETCH_RESYNC_WINDOW_DAYS: must be shorter than MESSAGE_DEDUPE_TTL_SECONDS (${p.MESSAGE_DEDUPE_TTL_SECONDS} s), or a resync could send old messages again`);
+  }
+  if (p.R2_FETCH_ENDPOINT) {
+    const problem = checkTargetUrl(p.R2_FETCH_ENDPOINT, p.RENDER_SIGNAL_ALLOW_LOCAL_TARGETS === true);
+    if (problem) problems.push(`R2_FETCH_ENDPOINT: ${problem}`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
+
+  const r2Enabled = p.R2_FETCH_ENABLED && p.R2_FETCH_ENDPOINT !== '' && p.R2_FETCH_TOKEN !== '';
+  if (p.R2_FETCH_ENABLED && !r2Enabled) {
+    warnings.push('R2_FETCH_ENABLED is true but R2_FETCH_ENDPOINT or R2_FETCH_TOKEN is empty: links are not copied to R2');
+  }
 
   if ((p.WEBHOOKS_TIME_START === undefined) !== (p.WEBHOOKS_TIME_END === undefined)) {
     warnings.push('only one of WEBHOOKS_TIME_START / WEBHOOKS_TIME_END is set: the delivery window is always open');
@@ -177,9 +235,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       maxMessageBytes: p.MAX_MESSAGE_BYTES,
       rawTtlSeconds: p.RAW_MESSAGE_TTL_SECONDS,
       leaseTtlMs: p.FETCH_LEASE_TTL_SECONDS * 1000,
+      syncTimeoutMs: p.FETCH_SYNC_TIMEOUT_SECONDS * 1000,
+      resyncWindowMs: p.FETCH_RESYNC_WINDOW_DAYS * 86_400_000,
+      breakerThreshold: p.FETCH_BREAKER_THRESHOLD,
+      breakerCooldownMs: p.FETCH_BREAKER_COOLDOWN_SECONDS * 1000,
       idle: p.IMAP_IDLE,
       idleRestartMs: p.IMAP_IDLE_RESTART_SECONDS * 1000,
     },
+    polling: { activeDays: p.POLLING_ACTIVE_DAYS, activeStartHour: p.POLLING_ACTIVE_START_HOUR, activeEndHour: p.POLLING_ACTIVE_END_HOUR },
     dedupe: { enabled: !p.DISABLE_EMAIL_ID_DEDUP, ttlSeconds: p.MESSAGE_DEDUPE_TTL_SECONDS },
     rules: {
       senderAllowlist: p.SENDER_OF_INTEREST_FOR_POLLING,
@@ -196,6 +259,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       timeoutMs: p.WEBHOOK_TIMEOUT_SECONDS * 1000,
       maxAttempts: p.WEBHOOK_MAX_ATTEMPTS,
       requireJsonSuccess: p.WEBHOOK_REQUIRE_JSON_SUCCESS,
+    },
+    delivery: {
+      retryBaseMs: p.WEBHOOK_RETRY_BASE_SECONDS * 1000,
+      rateLimit: p.WEBHOOK_RATE_LIMIT_MAX === 0 ? null : { max: p.WEBHOOK_RATE_LIMIT_MAX, durationMs: p.WEBHOOK_RATE_LIMIT_WINDOW_SECONDS * 1000 },
+      logMaxEntries: p.WEBHOOK_LOG_MAX_ENTRIES,
+    },
+    r2: {
+      enabled: r2Enabled,
+      endpoint: p.R2_FETCH_ENDPOINT,
+      token: p.R2_FETCH_TOKEN,
+      auth: p.R2_FETCH_AUTH,
+      bucket: p.R2_BUCKET_NAME,
+      allowedHosts: p.R2_ALLOWED_HOSTS,
+      timeoutMs: p.R2_FETCH_TIMEOUT_SECONDS * 1000,
+      folderTimeoutMs: p.R2_FETCH_FOLDER_TIMEOUT_SECONDS * 1000,
+      deadlineMs: p.R2_OFFLOAD_DEADLINE_SECONDS * 1000,
+      linksMaxEntries: p.R2_LINKS_MAX_ENTRIES,
     },
     http: { port: p.PORT, metricsPort: p.METRICS_PORT },
     log: { level: p.LOG_LEVEL },

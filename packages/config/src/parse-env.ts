@@ -34,6 +34,23 @@ export const emailListVar = z.string().transform((raw, ctx) => {
   return items;
 });
 
+/** Comma-separated host names, lower-cased, dots trimmed (`www.Dropbox.com.` → `www.dropbox.com`). */
+export const hostListVar = z.string().transform((raw, ctx) => {
+  const items = [...new Set(raw.split(',').map((s) => s.trim().toLowerCase().replace(/^\.+|\.+$/g, '')).filter(Boolean))];
+  const bad = items.filter((s) => !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(s));
+  if (bad.length > 0) {
+    ctx.addIssue({ code: 'custom', message: `not host names: ${bad.join(', ')}` });
+    return z.NEVER;
+  }
+  return items;
+});
+
+/** The original's POLLING_ACTIVE_DAYS: CSV of 0–6 (0 = Monday); other tokens dropped; empty → Monday–Friday. */
+export const weekdayListVar = z.string().transform((raw) => {
+  const days = [...new Set(raw.split(',').map((s) => s.trim()).filter((s) => /^\d+$/.test(s)).map(Number).filter((n) => n <= 6))].sort();
+  return days.length > 0 ? days : [0, 1, 2, 3, 4];
+});
+
 /** `HHhMM` or `HH:MM` (the original's `parse_time_hhmm`), or empty for "not set". */
 export const timeOfDayVar = z.string().transform((raw, ctx) => {
   const v = raw.trim();

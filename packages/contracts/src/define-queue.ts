@@ -3,7 +3,11 @@ import type { z } from 'zod';
 /** Retry and retention settings a queue applies to every job unless the producer overrides them. */
 export interface JobDefaults {
   attempts: number;
-  backoff?: { type: 'exponential' | 'fixed'; delay: number; jitter?: number };
+  /**
+   * BullMQ's `exponential` or `fixed`, or a type of the stage's own (`offload`, ...) that its
+   * processor computes with a custom backoff strategy.
+   */
+  backoff?: { type: string; delay: number; jitter?: number };
   /** Completed jobs are kept for this long so a re-enqueue with the same id is ignored. */
   removeOnComplete: { age: number; count?: number };
   removeOnFail: { age: number; count?: number };

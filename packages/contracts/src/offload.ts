@@ -5,8 +5,9 @@ import { deliveryLinkSchema } from './payload.js';
 
 /**
  * One delivery link to copy. Offload jobs are the children of the email's dispatch job (a BullMQ
- * flow): the webhook leaves once every child has finished, and a child that fails for good does
- * not hold it back (`ignoreDependencyOnFailure`): its link keeps only `raw_url`.
+ * flow): the webhook leaves once every child has finished. A child gives up by completing with the
+ * link's fallback form (before the offload deadline); one that fails anyway (invalid data) does
+ * not hold the webhook back either (`ignoreDependencyOnFailure`): its link keeps only `raw_url`.
  */
 export const offloadJobSchema = z.object({
   ref: messageRefSchema,
@@ -29,7 +30,8 @@ export const offloadQueue = defineQueue({
   schema: offloadJobSchema,
   defaults: {
     attempts: 5,
-    backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 },
+    // Exponential with jitter, capped by the offload deadline: the r2-offloader's backoff strategy.
+    backoff: { type: 'offload', delay: 5_000 },
     removeOnComplete: RETENTION.completed,
     removeOnFail: RETENTION.failed,
   },

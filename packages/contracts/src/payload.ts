@@ -10,6 +10,7 @@ export const deliveryLinkSchema = z.object({
   r2_url: z.string().optional(),
   original_filename: z.string().optional(),
 });
+export type DeliveryLink = z.infer<typeof deliveryLinkSchema>;
 
 /**
  * The webhook body the user's receiver already parses (original field names and order).

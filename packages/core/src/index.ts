@@ -36,3 +36,4 @@ export { maskSubject } from './mask-subject.js';
 export { maskPersonalData } from './mask-personal-data.js';
 export { normalizeText, lightNormalize } from './normalize-text.js';
 export { takeCodePoints } from './code-points.js';
+export { pollingState, type PollingSchedule, type PollingState } from './polling-schedule.js';

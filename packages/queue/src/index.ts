@@ -10,3 +10,4 @@ export * from './run-services.js';
 export * from './service.js';
 export * from './run-main.js';
 export * from './flow.js';
+export * from './dead-letters.js';

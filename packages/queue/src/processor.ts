@@ -1,4 +1,4 @@
-import { DelayedError, Queue, Worker, type BackoffStrategy, type Job } from 'bullmq';
+import { DelayedError, Queue, Worker, type BackoffStrategy, type Job, type RateLimiterOptions } from 'bullmq';
 import type { DeadLetter, JobData, QueueContract } from '@render-signal/contracts';
 import type { Logger } from '@render-signal/logger';
 import type { Redis } from 'ioredis';
@@ -32,6 +32,11 @@ export interface ProcessorOptions {
    * `Retry-After`. See `exponentialDelay` for the shared base curve.
    */
   backoffStrategy?: BackoffStrategy;
+  /**
+   * At most `max` jobs started per `duration` ms, across every worker of the queue (BullMQ keeps
+   * the count in Redis). Jobs over the limit wait; none is dropped.
+   */
+  limiter?: RateLimiterOptions;
 }
 
 export interface RunningProcessor {
@@ -93,6 +98,7 @@ export function createProcessor<C extends QueueContract<string, z.ZodType>>(
     // A lost worker's job is retried after this long; every handler's own timeouts are shorter.
     lockDuration: 60_000,
     ...(options.backoffStrategy ? { settings: { backoffStrategy: options.backoffStrategy } } : {}),
+    ...(options.limiter ? { limiter: options.limiter } : {}),
   });
   worker.on('error', (err) => log.warn({ code: 'redis.error', err }));
   lifecycle.onStop(`processor:${contract.name}`, async () => {

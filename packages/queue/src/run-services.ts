@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from '@render-signal/config';
 import { createLogger, type Logger } from '@render-signal/logger';
+import { createSettingsReader, settingsDefaultsFromConfig } from '@render-signal/settings';
 import type { DestinationStream } from '@render-signal/logger';
 import { redisAnswers, startLocalRedis } from './ensure-redis.js';
 import { startHealthServer, type ReadinessCheck } from './health-server.js';
@@ -56,6 +57,16 @@ export async function runServices(services: readonly ServiceDefinition[], option
     redis.on('error', (err) => log.warn({ code: 'redis.error', err }));
     lifecycle.onStop('redis', () => redis.quit());
 
+    // Settings the dashboard may change at run time, over the environment's; followed live.
+    const settings = await createSettingsReader({
+      redis,
+      prefix: config.redis.prefix,
+      defaults: settingsDefaultsFromConfig(config),
+      log,
+      allowLocalTargets: config.allowLocalTargets,
+    });
+    lifecycle.onStop('settings reader', () => settings.close());
+
     const metrics = new Metrics();
     const checks = new Map<string, ReadinessCheck>([['redis', async () => (await redis.ping()) === 'PONG']]);
     const context: ServiceContext = {
@@ -64,6 +75,7 @@ export async function runServices(services: readonly ServiceDefinition[], option
       metrics,
       lifecycle,
       redis,
+      settings,
       clock: options.clock ?? (() => new Date()),
       addReadinessCheck: (name, check) => checks.set(name, check),
     };

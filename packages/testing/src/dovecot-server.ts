@@ -38,8 +38,11 @@ export interface DovecotServer {
   stop(): Promise<void>;
   /** Kills the server and starts it again on the same ports; the Maildir stays, so UIDVALIDITY and UIDs survive. */
   restart(): Promise<void>;
-  /** APPENDs a message over TLS (verifying `caPem`) and returns where it landed. Creates `mailbox` if needed. */
-  append(user: string, raw: Buffer | string, mailbox?: string, flags?: string[]): Promise<AppendResult>;
+  /**
+   * APPENDs a message over TLS (verifying `caPem`) and returns where it landed. Creates `mailbox` if
+   * needed. `internalDate` sets the arrival date the server records (IMAP SEARCH SINCE uses it).
+   */
+  append(user: string, raw: Buffer | string, mailbox?: string, flags?: string[], internalDate?: Date): Promise<AppendResult>;
   /** The environment that points render-signal at `user`'s mailbox here (implicit TLS, this CA). */
   mailboxEnv(user: string): NodeJS.ProcessEnv;
 }
@@ -164,9 +167,20 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotSe
     mailboxEnv(user) {
       const pass = users[user];
       if (pass === undefined) throw new Error(`unknown Dovecot test user ${JSON.stringify(user)}`);
-      return { EMAIL_ADDRESS: user, EMAIL_PASSWORD: pass, IMAP_SERVER: '127.0.0.1', IMAP_PORT: String(port), IMAP_TLS_CA_FILE: caFile };
+      return {
+        EMAIL_ADDRESS: user,
+        EMAIL_PASSWORD: pass,
+        IMAP_SERVER: '127.0.0.1',
+        IMAP_PORT: String(port),
+        IMAP_TLS_CA_FILE: caFile,
+        // Every day, all day: a test must not depend on the hour it runs at (the default
+        // schedule is the original's Monday–Friday, 9 to 23).
+        POLLING_ACTIVE_DAYS: '0,1,2,3,4,5,6',
+        POLLING_ACTIVE_START_HOUR: '0',
+        POLLING_ACTIVE_END_HOUR: '24',
+      };
     },
-    async append(user, raw, mailbox = 'INBOX', flags = []) {
+    async append(user, raw, mailbox = 'INBOX', flags = [], internalDate) {
       const pass = users[user];
       if (pass === undefined) throw new Error(`unknown Dovecot test user ${JSON.stringify(user)}`);
       const client = new ImapFlow({
@@ -182,7 +196,7 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotSe
       await client.connect();
       try {
         if (mailbox.toUpperCase() !== 'INBOX') await client.mailboxCreate(mailbox);
-        const result = await client.append(mailbox, raw, flags);
+        const result = await client.append(mailbox, raw, flags, internalDate);
         if (!result || result.uid === undefined || result.uidValidity === undefined) {
           throw new Error(`APPEND to ${mailbox} returned no UIDPLUS data`);
         }

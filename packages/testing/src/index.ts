@@ -13,3 +13,8 @@ export { testRedisUrl, TEST_REDIS_URL_ENV } from './test-redis-url.js';
 export { spawnNodeProcess } from './node-process.js';
 export type { LogLine, NodeProcess } from './node-process.js';
 export { freePorts } from './free-ports.js';
+export { startR2Worker } from './r2-worker.js';
+export type { OutboundHandler, R2Worker, R2WorkerOptions } from './r2-worker.js';
+export { startTcpProxy } from './tcp-proxy.js';
+export type { TcpProxy } from './tcp-proxy.js';
+export { plainMessage } from './plain-message.js';

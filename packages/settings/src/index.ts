@@ -1,0 +1,18 @@
+export { WEEKDAYS } from './settings.js';
+export type { Settings, SettingsPatch, Weekday } from './settings.js';
+export { settingsPatchSchema } from './schema.js';
+export type { SchemaOptions } from './schema.js';
+export { normalizeMakeWebhookUrl } from './normalize-make-webhook-url.js';
+export { mergeSettings, parseSettingsPatch, resolveSettings } from './validate.js';
+export type { FieldError, Validated } from './validate.js';
+export { settingsDefaultsFromConfig } from './defaults.js';
+export { diffSettings, maskActor, withoutSecrets } from './audit.js';
+export type { AuditEntry, SettingsChange } from './audit.js';
+export { settingsKeys } from './record.js';
+export type { LoadedRecord } from './record.js';
+export { createSettingsStore } from './settings-store.js';
+export type { SettingsStore, SettingsStoreOptions, SettingsUpdate, SettingsUpdateResult } from './settings-store.js';
+export { createSettingsReader } from './settings-reader.js';
+export type { SettingsChangeEvent, SettingsReader, SettingsReaderOptions } from './settings-reader.js';
+export { SETTINGS_FIELDS, settingsFieldTable } from './fields.js';
+export type { SettingsFieldDoc } from './fields.js';
