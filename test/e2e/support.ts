@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { ALL_SERVICES } from '@render-signal/cli';
-import { runServices, type RunningServices } from '@render-signal/queue';
+import { runServices, type RunningServices, type ServiceDefinition } from '@render-signal/queue';
 import {
   deleteKeys,
   startDovecot,
@@ -34,7 +34,21 @@ export function logCapture() {
       destination.emit('logged');
     },
   });
-  return { raw, destination, parsed: () => raw.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  const parsed = () => raw.map((l) => JSON.parse(l) as Record<string, unknown>);
+  /** Resolves with the first line (already written or to come) that matches. */
+  const waitFor = async (match: (line: Record<string, unknown>) => boolean, timeoutMs = 20_000): Promise<Record<string, unknown>> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = parsed().find(match);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error('no matching log line in time');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()) + 1);
+        destination.once('logged', () => (clearTimeout(timer), resolve()));
+      });
+    }
+  };
+  return { raw, destination, parsed, waitFor };
 }
 
 export interface Pipeline {
@@ -54,7 +68,9 @@ export interface Pipeline {
  * The whole system in this process against a private Dovecot, a recording receiver and the test
  * Redis (own key prefix), with profile A of the fixtures and its fixed clock.
  */
-export async function startPipeline(options: { receiver?: WebhookReceiverOptions; env?: NodeJS.ProcessEnv } = {}): Promise<Pipeline> {
+export async function startPipeline(
+  options: { receiver?: WebhookReceiverOptions; env?: NodeJS.ProcessEnv; services?: readonly ServiceDefinition[] } = {},
+): Promise<Pipeline> {
   const user = 'alice';
   const prefix = uniquePrefix('e2e');
   const logs = logCapture();
@@ -78,7 +94,7 @@ export async function startPipeline(options: { receiver?: WebhookReceiverOptions
     LOG_LEVEL: 'debug',
     ...options.env,
   };
-  const services = await runServices(ALL_SERVICES, { env, clock: () => PROFILE_A_NOW, logDestination: logs.destination });
+  const services = await runServices(options.services ?? ALL_SERVICES, { env, clock: () => PROFILE_A_NOW, logDestination: logs.destination });
   return {
     dovecot,
     receiver,
