@@ -27,11 +27,13 @@ describe('a mailbox password the server refuses', () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     expect(status).toBe(503);
-    expect(body).toEqual({ ready: false, checks: { redis: true, 'imap-login': false } });
+    expect(body).toEqual({ ready: false, checks: { redis: true, imap: false } });
 
     const lines = p.logs.parsed();
     const failed = lines.find((l) => l.code === 'fetch.failed');
     expect(failed?.err).toMatchObject({ message: expect.any(String) });
+    // A refused login opens the circuit at once: later ticks skip the server instead of retrying.
+    expect(lines.filter((l) => l.code === 'fetch.circuit_opened')).toHaveLength(1);
     // The IDLE watcher waits minutes after a refused login instead of retrying within seconds.
     const watchFailures = lines.filter((l) => l.code === 'fetch.watch_failed');
     expect(watchFailures.length).toBeGreaterThan(0);

@@ -13,9 +13,13 @@ export interface IdleOptions {
 
 export type ImapConnection = Pick<Config['imap'], 'host' | 'port' | 'secure' | 'caFile' | 'user' | 'password' | 'timeoutMs'>;
 
-export function imapConnector(imap: ImapConnection, idle?: IdleOptions): () => Promise<ImapFlow> {
+/** Opens a logged-in connection; aborting `signal` closes it, during the login too. */
+export type ImapConnect = (signal?: AbortSignal) => Promise<ImapFlow>;
+
+export function imapConnector(imap: ImapConnection, idle?: IdleOptions): ImapConnect {
   const ca = imap.caFile ? readFileSync(imap.caFile) : undefined;
-  return async () => {
+  return async (signal) => {
+    signal?.throwIfAborted();
     const client = new ImapFlow({
       host: imap.host,
       port: imap.port,
@@ -32,6 +36,8 @@ export function imapConnector(imap: ImapConnection, idle?: IdleOptions): () => P
     });
     // Without a listener an 'error' event would crash the process; the failing command rejects anyway.
     client.on('error', () => {});
+    // close() destroys the socket and rejects every pending command, connect() included.
+    signal?.addEventListener('abort', () => client.close(), { once: true });
     await client.connect();
     return client;
   };

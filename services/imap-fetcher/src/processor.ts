@@ -1,9 +1,11 @@
 import type { FetchJob, MessageRef, ParseJob } from '@render-signal/contracts';
 import { messageKey } from '@render-signal/contracts';
 import type { Logger } from '@render-signal/logger';
+import { RetryableError } from '@render-signal/queue';
 import type { ImapFlow } from 'imapflow';
 import type { Redis } from 'ioredis';
 import { advanceCursor, cursorKey, readCursor } from './cursor.js';
+import type { ImapConnect } from './imap-client.js';
 import { Lease, leaseKeys } from './lease.js';
 
 export interface FetcherDeps {
@@ -11,7 +13,7 @@ export interface FetcherDeps {
   prefix: string;
   log: Logger;
   /** Opens and logs in a fresh IMAP connection; the processor always closes it. */
-  connect: () => Promise<ImapFlow>;
+  connect: ImapConnect;
   enqueueParse: (job: ParseJob) => Promise<string>;
   maxMessageBytes: number;
   rawTtlSeconds: number;
@@ -19,12 +21,26 @@ export interface FetcherDeps {
   leaseTtlMs: number;
   /** Set \Seen on a message once its parse job exists (never before: a failure leaves it unread). */
   markSeen: boolean;
+  /**
+   * Watchdog of a whole sync: past it the connection is destroyed and the sync fails (and frees
+   * the lease), whatever the server does. Per-command timeouts do not catch a server that answers
+   * slowly but steadily, nor a login stuck in a half-open connection.
+   */
+  syncTimeoutMs: number;
+  /** After a UIDVALIDITY change, messages that arrived this recently are re-read even if seen. */
+  resyncWindowMs: number;
+  /** Told when this instance starts and stops holding the mailbox lease (metrics). */
+  onLease?: (held: boolean) => void;
   batchSize?: number;
 }
 
 export interface SyncResult {
-  /** `lease_held`: another instance is syncing this mailbox; `lease_lost`: a newer holder took over. */
-  outcome: 'synced' | 'lease_held' | 'lease_lost';
+  /**
+   * `lease_held`: another instance is syncing this mailbox; `lease_lost`: a newer holder took over;
+   * `circuit_open`: skipped, the server failed too often lately (see CircuitBreaker); `inactive`:
+   * skipped, outside the polling schedule or paused from the dashboard.
+   */
+  outcome: 'synced' | 'lease_held' | 'lease_lost' | 'circuit_open' | 'inactive';
   uidValidity?: string;
   found: number;
   enqueued: number;
@@ -47,20 +63,35 @@ export async function syncMailbox(data: FetchJob, deps: FetcherDeps): Promise<Sy
     log.info({ code: 'fetch.lease_busy', mailbox: data.mailbox, trigger: data.trigger });
     return { outcome: 'lease_held', found: 0, enqueued: 0, tooLarge: 0 };
   }
+  deps.onLease?.(true);
+  const watchdog = new AbortController();
+  const timer = setTimeout(() => watchdog.abort(), deps.syncTimeoutMs);
   try {
-    return await syncHoldingLease(data, deps, lease);
+    return await syncHoldingLease(data, deps, lease, watchdog.signal);
+  } catch (err) {
+    if (!watchdog.signal.aborted) throw err;
+    log.error({ code: 'fetch.sync_timeout', mailbox: data.mailbox, trigger: data.trigger, timeoutMs: deps.syncTimeoutMs });
+    throw new RetryableError('fetch.sync_timeout', `the sync overran ${deps.syncTimeoutMs} ms; its connection was destroyed`, { cause: err });
   } finally {
+    clearTimeout(timer);
+    deps.onLease?.(false);
     await lease.release();
   }
 }
 
-async function syncHoldingLease(data: FetchJob, deps: FetcherDeps, lease: Lease): Promise<SyncResult> {
+async function syncHoldingLease(data: FetchJob, deps: FetcherDeps, lease: Lease, signal: AbortSignal): Promise<SyncResult> {
   const { redis, log } = deps;
   const key = cursorKey(deps.prefix, data.mailbox);
-  const client = await deps.connect();
+  const client = await deps.connect(signal);
   try {
     // Read-only (EXAMINE) unless \Seen is to be set; bodies are fetched with BODY.PEEK either way.
-    const box = await client.mailboxOpen(data.mailbox, { readOnly: !deps.markSeen });
+    const box = await client.mailboxOpen(data.mailbox, { readOnly: !deps.markSeen }).catch((err: unknown) => {
+      // imapflow flags a SELECT refused because the mailbox is not there (NONEXISTENT and the like).
+      if ((err as { mailboxMissing?: unknown }).mailboxMissing === true) {
+        throw new RetryableError('fetch.mailbox_missing', `the mailbox ${JSON.stringify(data.mailbox)} does not exist on the server (check IMAP_MAILBOX)`, { cause: err });
+      }
+      throw err;
+    });
     const uidValidity = String(box.uidValidity);
     const cursor = await readCursor(redis, key);
 
@@ -69,8 +100,15 @@ async function syncHoldingLease(data: FetchJob, deps: FetcherDeps, lease: Lease)
       const found = await client.search({ uid: `${cursor.lastUid + 1}:*` }, { uid: true });
       // `n:*` always matches the highest UID, even when it is below n.
       uids = (found || []).filter((uid) => uid > cursor.lastUid);
+    } else if (cursor) {
+      // The mailbox was recreated or restored: every UID changed. Re-read a bounded window (the
+      // unseen messages and everything that arrived lately, even if someone read it meanwhile);
+      // what was already handed on is recognised by its Message-ID in the parser.
+      const since = new Date(Date.now() - deps.resyncWindowMs);
+      log.warn({ code: 'fetch.uidvalidity_changed', mailbox: data.mailbox, from: cursor.uidValidity, to: uidValidity, since: since.toISOString() });
+      uids = (await client.search({ or: [{ seen: false }, { since }] }, { uid: true })) || [];
     } else {
-      if (cursor) log.warn({ code: 'fetch.uidvalidity_changed', mailbox: data.mailbox, from: cursor.uidValidity, to: uidValidity });
+      // First run: the unseen messages, as the original read them.
       uids = (await client.search({ seen: false }, { uid: true })) || [];
     }
     uids.sort((a, b) => a - b);
@@ -90,19 +128,16 @@ async function syncHoldingLease(data: FetchJob, deps: FetcherDeps, lease: Lease)
       for await (const msg of client.fetch(batch.join(','), { uid: true, size: true }, { uid: true })) {
         sizes.set(msg.uid, msg.size ?? 0);
       }
-      for (const uid of batch) {
+      for (const chunk of chunksBySize(batch, sizes, deps.maxMessageBytes)) {
         if (lease.lost) return leaseLost(result, data, log);
-        const size = sizes.get(uid);
-        // A message expunged since the search has no size: nothing to do, move past it.
-        if (size !== undefined) {
-          const handed = await handOff(client, { mailbox: data.mailbox, uidValidity, uid }, size, deps);
-          if (handed === 'enqueued') result.enqueued += 1;
-          if (handed === 'too_large') result.tooLarge += 1;
-        }
-        if (!(await advanceCursor(redis, key, lease.keys.fence, lease.fence, { uidValidity, lastUid: uid }))) {
+        const handed = await handOffChunk(client, { mailbox: data.mailbox, uidValidity }, chunk, sizes, deps);
+        result.enqueued += handed.enqueued;
+        result.tooLarge += handed.tooLarge;
+        const lastUid = chunk[chunk.length - 1]!;
+        if (!(await advanceCursor(redis, key, lease.keys.fence, lease.fence, { uidValidity, lastUid }))) {
           return leaseLost(result, data, log);
         }
-        result.lastUid = uid;
+        result.lastUid = lastUid;
       }
     }
     log.info({ code: 'fetch.synced', mailbox: data.mailbox, trigger: data.trigger, found: result.found, enqueued: result.enqueued, tooLarge: result.tooLarge });
@@ -121,21 +156,78 @@ function leaseLost(result: SyncResult, data: FetchJob, log: Logger): SyncResult 
   return { ...result, outcome: 'lease_lost' };
 }
 
+/** At most this many bytes of message sources are held in memory at once (one FETCH command). */
+export const CHUNK_BYTES = 8 * 1024 * 1024;
+const CHUNK_MESSAGES = 50;
+
 /**
- * A message too large to download stays unread: its parse job only records it for parse.dead,
- * and the person reading the mailbox still sees it. `gone`: expunged since the search.
+ * Consecutive UIDs grouped so that one FETCH brings at most CHUNK_BYTES of sources (a larger
+ * message comes alone) and at most CHUNK_MESSAGES messages. Messages above the size limit and
+ * expunged ones (no size) cost nothing and ride along.
  */
-async function handOff(client: ImapFlow, ref: MessageRef, size: number, deps: FetcherDeps): Promise<'enqueued' | 'too_large' | 'gone'> {
-  if (size > deps.maxMessageBytes) {
-    deps.log.warn({ code: 'fetch.message_too_large', uid: ref.uid, size, limit: deps.maxMessageBytes });
-    await deps.enqueueParse({ ref, size });
-    return 'too_large';
+export function chunksBySize(uids: readonly number[], sizes: ReadonlyMap<number, number>, maxMessageBytes: number): number[][] {
+  const chunks: number[][] = [];
+  let current: number[] = [];
+  let bytes = 0;
+  for (const uid of uids) {
+    const size = sizes.get(uid);
+    const weight = size !== undefined && size <= maxMessageBytes ? size : 0;
+    if (current.length > 0 && ((weight > 0 && bytes + weight > CHUNK_BYTES) || current.length >= CHUNK_MESSAGES)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(uid);
+    bytes += weight;
   }
-  const message = await client.fetchOne(String(ref.uid), { source: true }, { uid: true });
-  if (!message || !message.source) return 'gone';
-  const rawKey = `${deps.prefix}:raw:${messageKey(ref)}`;
-  await deps.redis.set(rawKey, message.source, 'EX', deps.rawTtlSeconds);
-  await deps.enqueueParse({ ref, rawKey, size });
-  if (deps.markSeen) await client.messageFlagsAdd(String(ref.uid), ['\\Seen'], { uid: true });
-  return 'enqueued';
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/**
+ * Hands a chunk of messages on with one FETCH of their sources: each raw message is parked in
+ * Redis, then its parse job is added; \Seen is set on the chunk with one STORE once every job
+ * exists. A message too large to download stays unread: its parse job only records it for
+ * parse.dead, and the person reading the mailbox still sees it. An expunged message is skipped.
+ */
+async function handOffChunk(
+  client: ImapFlow,
+  box: Omit<MessageRef, 'uid'>,
+  chunk: readonly number[],
+  sizes: ReadonlyMap<number, number>,
+  deps: FetcherDeps,
+): Promise<{ enqueued: number; tooLarge: number }> {
+  const refOf = (uid: number): MessageRef => ({ ...box, uid });
+  let tooLarge = 0;
+  const wanted: number[] = [];
+  for (const uid of chunk) {
+    const size = sizes.get(uid);
+    if (size === undefined) continue;
+    if (size <= deps.maxMessageBytes) {
+      wanted.push(uid);
+      continue;
+    }
+    deps.log.warn({ code: 'fetch.message_too_large', uid, size, limit: deps.maxMessageBytes });
+    await deps.enqueueParse({ ref: refOf(uid), size });
+    tooLarge += 1;
+  }
+  if (wanted.length === 0) return { enqueued: 0, tooLarge };
+
+  // No other IMAP command may run while a FETCH streams: collect first, then hand on.
+  const sources: { uid: number; source: Buffer }[] = [];
+  for await (const msg of client.fetch(wanted.join(','), { uid: true, source: true }, { uid: true })) {
+    if (msg.source) sources.push({ uid: msg.uid, source: msg.source });
+  }
+  await Promise.all(
+    sources.map(async ({ uid, source }) => {
+      const ref = refOf(uid);
+      const rawKey = `${deps.prefix}:raw:${messageKey(ref)}`;
+      await deps.redis.set(rawKey, source, 'EX', deps.rawTtlSeconds);
+      await deps.enqueueParse({ ref, rawKey, size: sizes.get(uid) ?? source.length });
+    }),
+  );
+  if (deps.markSeen && sources.length > 0) {
+    await client.messageFlagsAdd(sources.map((m) => m.uid).join(','), ['\\Seen'], { uid: true });
+  }
+  return { enqueued: sources.length, tooLarge };
 }

@@ -2,6 +2,7 @@ import type { FetchJob } from '@render-signal/contracts';
 import type { Logger } from '@render-signal/logger';
 import type { ImapFlow } from 'imapflow';
 import type { Redis } from 'ioredis';
+import type { ImapConnect } from './imap-client.js';
 import { Lease, type LeaseKeys } from './lease.js';
 import type { SyncResult } from './processor.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
@@ -17,7 +18,7 @@ export interface WatcherDeps {
   log: Logger;
   mailbox: string;
   /** Opens a logged-in connection that enters IDLE by itself after each command. */
-  connect: () => Promise<ImapFlow>;
+  connect: ImapConnect;
   sync: (trigger: FetchJob['trigger']) => Promise<SyncResult>;
   /** Key of the watch lease: one instance holds the IDLE connection. */
   watchKeys: LeaseKeys;
@@ -27,6 +28,8 @@ export interface WatcherDeps {
   backoff?: ReconnectBackoff;
   /** Told when this instance starts and stops holding the IDLE connection (metrics). */
   onWatching?: (watching: boolean) => void;
+  /** Told each time a failed or closed IDLE connection is to be rebuilt (metrics). */
+  onReconnect?: () => void;
 }
 
 /**
@@ -118,6 +121,7 @@ export class MailboxWatcher {
         // account): wait minutes, the scheduled tick keeps trying at its own pace.
         const retryInMs = isAuthenticationFailure(err) ? AUTH_FAILURE_RETRY_MS : this.backoff.next();
         log.warn({ code: 'fetch.watch_failed', mailbox, err, retryInMs });
+        this.deps.onReconnect?.();
         await this.pause(retryInMs);
       } finally {
         await lease.release().catch(() => {});

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { QUEUES, messageKey } from '@render-signal/contracts';
-import { deleteKeys, spawnNodeProcess, startDovecot, testRedisUrl, uniquePrefix, type DovecotServer, type LogLine, type NodeProcess } from '@render-signal/testing';
+import { deleteKeys, plainMessage, spawnNodeProcess, startDovecot, testRedisUrl, uniquePrefix, type DovecotServer, type LogLine, type NodeProcess } from '@render-signal/testing';
 import { Queue } from 'bullmq';
 import { ImapFlow } from 'imapflow';
 import { Redis } from 'ioredis';
@@ -51,21 +51,6 @@ async function waitFor(condition: () => Promise<boolean> | boolean, what: string
 const withCode = (lines: Line[], code: string) => lines.filter((l) => l.code === code);
 const enqueuedSum = (lines: Line[]) => withCode(lines, 'fetch.synced').reduce((sum, l) => sum + (l.enqueued as number), 0);
 
-/** A small, distinct message (a few hundred bytes). */
-function message(tag: string, n: number): string {
-  return [
-    `From: Sender ${n} <sender${n}@example.org>`,
-    'To: inbox@example.org',
-    `Subject: ${tag} message ${n}`,
-    `Message-ID: <${tag}.${n}@test.example.org>`,
-    'Date: Tue, 13 Jan 2026 10:15:00 +0100',
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    `Body of ${tag} message ${n}.`,
-    '',
-  ].join('\r\n');
-}
 
 describe('imap-fetcher processes on one mailbox (real processes, Dovecot, Redis)', () => {
   let dovecot: DovecotServer;
@@ -100,7 +85,7 @@ describe('imap-fetcher processes on one mailbox (real processes, Dovecot, Redis)
     let uidValidity = '';
     try {
       for (let n = from; n < from + count; n++) {
-        const result = await client.append('INBOX', message(tag, n));
+        const result = await client.append('INBOX', plainMessage(tag, n));
         if (!result || result.uid === undefined || result.uidValidity === undefined) throw new Error('APPEND returned no UIDPLUS data');
         uids.push(result.uid);
         uidValidity = String(result.uidValidity);

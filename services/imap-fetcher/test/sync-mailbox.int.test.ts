@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { QUEUES } from '@render-signal/contracts';
 import { createLogger } from '@render-signal/logger';
 import { createProducer, type Producer } from '@render-signal/queue';
-import { deleteKeys, loadFixture, startDovecot, testRedisUrl, uniquePrefix, type DovecotServer } from '@render-signal/testing';
+import { deleteKeys, loadFixture, startDovecot, startTcpProxy, testRedisUrl, uniquePrefix, type DovecotServer } from '@render-signal/testing';
 import { ImapFlow } from 'imapflow';
 import { Redis } from 'ioredis';
 import { Writable } from 'node:stream';
@@ -17,7 +17,7 @@ describe('syncMailbox against Dovecot', () => {
   let parse: Producer<typeof QUEUES.parse>;
 
   beforeAll(async () => {
-    dovecot = await startDovecot({ users: { alice: 'alicepw', bob: 'bobpw', carol: 'carolpw', dave: 'davepw', erin: 'erinpw', frank: 'frankpw' } });
+    dovecot = await startDovecot({ users: { alice: 'alicepw', bob: 'bobpw', carol: 'carolpw', dave: 'davepw', erin: 'erinpw', frank: 'frankpw', gina: 'ginapw', hank: 'hankpw' } });
     redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
   });
   afterAll(async () => {
@@ -45,6 +45,8 @@ describe('syncMailbox against Dovecot', () => {
       rawTtlSeconds: 600,
       leaseTtlMs: 30_000,
       markSeen: false,
+      syncTimeoutMs: 60_000,
+      resyncWindowMs: 3 * 86_400_000,
       ...overrides,
     };
   }
@@ -127,6 +129,32 @@ describe('syncMailbox against Dovecot', () => {
     expect(await redis.exists(cursorKey(prefix, 'INBOX'))).toBe(0);
   });
 
+  it('after a UIDVALIDITY change re-reads the unseen messages and the recent ones, not older read mail', async () => {
+    const d = deps('hank');
+    const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000);
+    const oldRead = await dovecot.append('hank', loadFixture('01-recadrage-dropbox-11h51.eml'), 'INBOX', ['\\Seen'], daysAgo(10));
+    const recentRead = await dovecot.append('hank', loadFixture('02-recadrage-date-3-9-2025.eml'), 'INBOX', ['\\Seen'], daysAgo(1));
+    const oldUnread = await dovecot.append('hank', loadFixture('03-recadrage-urgence.eml'), 'INBOX', [], daysAgo(30));
+    // A cursor left by the mailbox's previous incarnation.
+    await redis.hset(cursorKey(prefix, 'INBOX'), { uidValidity: '1', lastUid: '99' });
+
+    const result = await syncMailbox({ mailbox: 'INBOX', trigger: 'schedule' }, d);
+
+    const uv = String(oldRead.uidValidity);
+    expect(result).toMatchObject({ outcome: 'synced', uidValidity: uv, enqueued: 2 });
+    const ids = (await parse.queue.getJobs(['waiting'])).map((j) => j.id).sort();
+    expect(ids).toEqual([`INBOX.${uv}.${recentRead.uid}`, `INBOX.${uv}.${oldUnread.uid}`].sort());
+  });
+
+  it('names a mailbox that does not exist, and frees the lease', async () => {
+    const d = deps('alice');
+    await expect(syncMailbox({ mailbox: 'Orders', trigger: 'manual' }, d)).rejects.toMatchObject({
+      code: 'fetch.mailbox_missing',
+      message: expect.stringContaining('IMAP_MAILBOX'),
+    });
+    expect(await redis.exists(leaseKeys(prefix, 'Orders').lease)).toBe(0);
+  });
+
   it('lets one sync at a time hold the mailbox: overlapping syncs enqueue each message once', async () => {
     let enqueues = 0;
     const d = deps('erin');
@@ -150,7 +178,7 @@ describe('syncMailbox against Dovecot', () => {
     expect(enqueues).toBe(appended.length);
     expect(await parse.queue.getJobCountByTypes('waiting')).toBe(appended.length);
     expect(await redis.exists(leaseKeys(prefix, 'INBOX').lease)).toBe(0);
-  });
+  }, 30_000);
 
   it('refuses the cursor writes of a holder whose lease was taken over, and stops its sync', async () => {
     const d = deps('frank');
@@ -195,5 +223,37 @@ describe('syncMailbox against Dovecot', () => {
     const result = await syncMailbox({ mailbox: 'INBOX', trigger: 'schedule' }, slow);
     expect(renewedWhileWorking).toBe(true);
     expect(result.outcome).toBe('synced');
+  });
+
+  it('destroys a sync whose server goes silent, frees the lease, and loses nothing', async () => {
+    // The proxy stands for a link that hangs without closing; the command timeouts are set far
+    // beyond the watchdog, so only the watchdog can end the sync.
+    const proxy = await startTcpProxy({ host: dovecot.host, port: dovecot.port });
+    const d = deps('gina', {
+      syncTimeoutMs: 1_500,
+      connect: imapConnector({ host: proxy.host, port: proxy.port, secure: true, caFile: dovecot.caFile, user: 'gina', password: 'ginapw', timeoutMs: 60_000 }),
+    });
+    const appended = [];
+    for (let i = 0; i < 3; i += 1) appended.push(await dovecot.append('gina', loadFixture('01-recadrage-dropbox-11h51.eml')));
+    const uv = String(appended[0]!.uidValidity);
+    try {
+      // Stalled in the middle: the first message is handed on, then the link goes silent.
+      // One message per batch, so the next batch's FETCH meets the silent link.
+      const midway = { ...d, batchSize: 1, enqueueParse: async (job: Parameters<FetcherDeps['enqueueParse']>[0]) => (proxy.stall(), parse.add(job)) };
+      await expect(syncMailbox({ mailbox: 'INBOX', trigger: 'schedule' }, midway)).rejects.toMatchObject({ code: 'fetch.sync_timeout' });
+      expect(await redis.exists(leaseKeys(prefix, 'INBOX').lease)).toBe(0);
+      expect(await readCursor(redis, cursorKey(prefix, 'INBOX'))).toEqual({ uidValidity: uv, lastUid: appended[0]!.uid });
+
+      // Stalled before the greeting: a login that never completes is cut by the same watchdog.
+      await expect(syncMailbox({ mailbox: 'INBOX', trigger: 'schedule' }, d)).rejects.toMatchObject({ code: 'fetch.sync_timeout' });
+
+      proxy.resume();
+      const result = await syncMailbox({ mailbox: 'INBOX', trigger: 'schedule' }, d);
+      expect(result).toMatchObject({ outcome: 'synced', enqueued: 2, lastUid: appended[2]!.uid });
+      const ids = (await parse.queue.getJobs(['waiting'])).map((j) => j.id).sort();
+      expect(ids).toEqual(appended.map((a) => `INBOX.${uv}.${a.uid}`).sort());
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -46,6 +46,8 @@ describe('MailboxWatcher (IDLE push) against Dovecot', () => {
       rawTtlSeconds: 600,
       leaseTtlMs: 1_500,
       markSeen: true,
+      syncTimeoutMs: 30_000,
+      resyncWindowMs: 3 * 86_400_000,
     };
     const watcher = new MailboxWatcher({
       redis,

@@ -1,0 +1,118 @@
+// One backlog drain in a fresh process, so that its resident memory is the drain's alone:
+//   node drain-child.mjs '<json>'     json: { mode: 'ours' | 'baseline', n, env }
+// ours:     the imap-fetcher service (runServices, built code) on a mailbox already holding n
+//           unseen messages, timed from the start of runServices until n parse jobs exist.
+// baseline: a bare imapflow client that logs in, opens the mailbox read-only and UID FETCHes the
+//           full source of every message into memory (held until the end).
+// Prints one JSON line: ms, firstMs (ours), peak RSS (sampled every 10 ms, and the kernel's
+// maxRSS), RSS before the start; sizes in KiB.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+
+const { mode, n, env } = JSON.parse(process.argv[2] ?? '{}');
+if (!['ours', 'baseline'].includes(mode) || !(n > 0) || !env) {
+  console.error(`usage: drain-child.mjs '{"mode":"ours|baseline","n":1000,"env":{...}}'`);
+  process.exit(2);
+}
+const TIMEOUT_MS = 45_000;
+const SAMPLE_MS = 10;
+
+const fromFetcher = createRequire(new URL('../../services/imap-fetcher/package.json', import.meta.url));
+const load = (pkg) => import(pathToFileURL(fromFetcher.resolve(pkg)).href);
+const kib = (bytes) => Math.round(bytes / 1024);
+
+// Everything either side needs is imported before the first sample, so the modules count in
+// `startKiB` and the growth is the drain's.
+const [{ ImapFlow }, { QueueEvents }, { Redis }, queue, fetcher, contracts] = await Promise.all([
+  load('imapflow'),
+  load('bullmq'),
+  load('ioredis'),
+  import('../../packages/queue/dist/index.js'),
+  import('../../services/imap-fetcher/dist/index.js'),
+  import('../../packages/contracts/dist/index.js'),
+]);
+
+globalThis.gc?.();
+const startKiB = kib(process.memoryUsage().rss);
+let peakKiB = startKiB;
+const sampler = setInterval(() => {
+  peakKiB = Math.max(peakKiB, kib(process.memoryUsage().rss));
+}, SAMPLE_MS);
+const deadline = setTimeout(() => {
+  console.error(`${mode}: no result within ${TIMEOUT_MS} ms`);
+  process.exit(1);
+}, TIMEOUT_MS);
+
+const result = mode === 'ours' ? await ours() : await baseline();
+clearInterval(sampler);
+clearTimeout(deadline);
+peakKiB = Math.max(peakKiB, kib(process.memoryUsage().rss));
+console.log(JSON.stringify({ mode, n, ...result, startKiB, peakKiB, maxRssKiB: process.resourceUsage().maxRSS }));
+
+async function ours() {
+  const prefix = env.REDIS_PREFIX;
+  const redisUrl = new URL(env.REDIS_URL);
+  const connection = { host: redisUrl.hostname, port: Number(redisUrl.port), maxRetriesPerRequest: null };
+  // A fresh prefix: the events stream is read from its beginning, so no event can be missed.
+  const events = new QueueEvents(contracts.QUEUES.parse.name, { connection, prefix, lastEventId: '0-0' });
+  const added = new Set();
+  let duplicated = 0;
+  let firstAt;
+  let doneAt;
+  let wake = () => {};
+  events.on('added', ({ jobId }) => {
+    const t = performance.now();
+    firstAt ??= t;
+    added.add(jobId);
+    if (added.size >= n && doneAt === undefined) doneAt = t;
+    wake();
+  });
+  events.on('duplicated', () => (duplicated += 1));
+  await events.waitUntilReady();
+
+  let warnLines = 0;
+  const sink = new Writable({ write: (chunk, _enc, done) => ((warnLines += chunk.toString('utf8').split('\n').filter(Boolean).length), done()) });
+  const start = performance.now();
+  const services = await queue.runServices([fetcher.imapFetcher], { env, logDestination: sink });
+  while (doneAt === undefined) await new Promise((resolve) => (wake = resolve));
+  const ms = doneAt - start;
+  const firstMs = firstAt - start;
+  // Let the sync that enqueued the last job finish (\Seen, cursor), then stop as production does.
+  const leaseKey = fetcher.leaseKeys(prefix, env.IMAP_MAILBOX ?? 'INBOX').lease;
+  const probe = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  while ((await probe.exists(leaseKey)) === 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  const cleanStop = await services.stop();
+  await probe.quit();
+  await events.close();
+  return { ms, firstMs, jobsAdded: added.size, duplicated, logLines: warnLines, cleanStop };
+}
+
+async function baseline() {
+  const ca = readFileSync(env.IMAP_TLS_CA_FILE);
+  const start = performance.now();
+  const client = new ImapFlow({
+    host: env.IMAP_SERVER,
+    port: Number(env.IMAP_PORT),
+    secure: true,
+    tls: { ca, rejectUnauthorized: true },
+    auth: { user: env.EMAIL_ADDRESS, pass: env.EMAIL_PASSWORD },
+    logger: false,
+    disableAutoIdle: true,
+  });
+  client.on('error', () => {});
+  await client.connect();
+  await client.mailboxOpen('INBOX', { readOnly: true });
+  const sources = [];
+  let bytes = 0;
+  for await (const msg of client.fetch('1:*', { uid: true, source: true }, { uid: true })) {
+    sources.push(msg.source);
+    bytes += msg.source.length;
+  }
+  const ms = performance.now() - start;
+  await client.logout().catch(() => client.close());
+  if (sources.length !== n) throw new Error(`baseline fetched ${sources.length} messages, expected ${n}`);
+  return { ms, messages: sources.length, bytes };
+}
