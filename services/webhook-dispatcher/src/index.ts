@@ -1,5 +1,11 @@
-export { webhookDispatcher } from './service.js';
-export { deliverWebhook, type DispatcherDeps } from './processor.js';
+export { webhookDispatcher, startDispatchProcessor, type DispatchProcessorOptions } from './service.js';
+export { deliverWebhook, ENDPOINT_DISABLED_RECHECK_MS, SENDING_DISABLED_RECHECK_MS, type AttemptInfo, type DispatcherDeps } from './processor.js';
 export { classifyResponse, type DeliveryVerdict } from './classify-response.js';
 export { applyOffloadResults } from './apply-offload-results.js';
 export { standardWebhookHeaders, webhookId } from './sign.js';
+export { parseRetryAfter } from './retry-after.js';
+export { RETRY_AFTER_MAX_MS, RETRY_STEPS, retryDelay, scheduledDelay, webhookBackoff } from './retry-schedule.js';
+export { ReceiverBusyError } from './receiver-busy-error.js';
+export { disableEndpoint, enableEndpoint, endpointDisabled, endpointHash, isEndpointDisabled, type EndpointDisabled } from './endpoint-state.js';
+export { appendDeliveryLog, deliveryLogKey, readDeliveryLog, subjectHash, type DeliveryAttempt, type DeliveryLogQuery } from './delivery-log.js';
+export { DispatchMetrics, statusClass, type StatusClass } from './dispatch-metrics.js';

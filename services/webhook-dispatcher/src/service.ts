@@ -1,29 +1,110 @@
-import { DelayedError } from 'bullmq';
+import { DelayedError, Queue } from 'bullmq';
+import type { Config } from '@render-signal/config';
 import { QUEUES } from '@render-signal/contracts';
-import { createProcessor, type ServiceDefinition } from '@render-signal/queue';
-import got from 'got';
+import type { Logger } from '@render-signal/logger';
+import { createProcessor, type Lifecycle, type Metrics, type RunningProcessor, type ServiceDefinition } from '@render-signal/queue';
+import got, { type Got } from 'got';
+import type { Redis } from 'ioredis';
+import { DispatchMetrics } from './dispatch-metrics.js';
+import { endpointHash, isEndpointDisabled } from './endpoint-state.js';
 import { deliverWebhook } from './processor.js';
+import { webhookBackoff } from './retry-schedule.js';
 
-export const webhookDispatcher: ServiceDefinition = {
-  name: 'webhook-dispatcher',
-  portOffset: 4,
-  async start({ config, redis, log, metrics, lifecycle, clock }) {
-    const prefix = config.redis.prefix;
-    createProcessor(
-      QUEUES.dispatch,
-      (data, job, token) =>
-        deliverWebhook(data, {
-          log,
-          http: got,
-          webhook: config.webhook,
+export interface DispatchProcessorOptions {
+  redis: Redis;
+  prefix: string;
+  log: Logger;
+  metrics: Metrics;
+  dispatchMetrics?: DispatchMetrics;
+  lifecycle: Lifecycle;
+  /** The endpoint and its options; a function is read at every delivery (runtime settings). */
+  webhook: Config['webhook'] | (() => Config['webhook']);
+  delivery: Config['delivery'];
+  /** First retry delay; a function is read at every retry (runtime settings). */
+  retryBaseMs?: () => number;
+  clock: () => Date;
+  http?: Got;
+  concurrency?: number;
+}
+
+/**
+ * The dispatch processor as the service runs it (tests and the benchmark start this same one):
+ * the `webhook` backoff strategy, the rate limiter, postponing through `moveToDelayed`.
+ */
+export function startDispatchProcessor(o: DispatchProcessorOptions): RunningProcessor {
+  return createProcessor(
+    QUEUES.dispatch,
+    (data, job, token) =>
+      deliverWebhook(
+        data,
+        {
+          log: o.log,
+          http: o.http ?? got,
+          webhook: typeof o.webhook === 'function' ? o.webhook() : o.webhook,
+          redis: o.redis,
+          prefix: o.prefix,
+          logMaxEntries: o.delivery.logMaxEntries,
+          ...(o.dispatchMetrics ? { metrics: o.dispatchMetrics } : {}),
           postpone: async (delayMs) => {
+            // Moved by hand, so the attempt is not counted; DelayedError tells BullMQ it is done.
             await job.moveToDelayed(Date.now() + delayMs, token);
             throw new DelayedError();
           },
           offloadResults: async () => Object.values(await job.getChildrenValues()),
-          clock,
-        }),
-      { connection: redis, prefix, log, metrics, lifecycle, concurrency: 8 },
-    );
+          clock: o.clock,
+        },
+        { jobId: String(job.id), attemptsMade: job.attemptsMade, attempts: job.opts.attempts ?? 1 },
+      ),
+    {
+      connection: o.redis,
+      prefix: o.prefix,
+      log: o.log,
+      metrics: o.metrics,
+      lifecycle: o.lifecycle,
+      concurrency: o.concurrency ?? 8,
+      backoffStrategy: webhookBackoff(o.retryBaseMs ?? o.delivery.retryBaseMs),
+      ...(o.delivery.rateLimit ? { limiter: { max: o.delivery.rateLimit.max, duration: o.delivery.rateLimit.durationMs } } : {}),
+    },
+  );
+}
+
+export const webhookDispatcher: ServiceDefinition = {
+  name: 'webhook-dispatcher',
+  portOffset: 4,
+  async start({ config, redis, log, metrics, lifecycle, clock, settings }) {
+    const prefix = config.redis.prefix;
+    // Read at every delivery: a URL, secret or switch changed from the dashboard applies at once.
+    const webhook = (): Config['webhook'] => {
+      const current = settings.current();
+      return {
+        url: current.webhook.url,
+        secret: current.webhook.secret,
+        sendingEnabled: current.webhook.sendingEnabled && !current.killSwitches.dispatchPaused,
+        timeoutMs: current.webhook.timeoutSeconds * 1000,
+        maxAttempts: current.webhook.maxAttempts,
+        requireJsonSuccess: current.webhook.requireJsonSuccess,
+      };
+    };
+    const dispatchMetrics = new DispatchMetrics(metrics.registry, async () => {
+      const endpoint = endpointHash(settings.current().webhook.url);
+      return { endpoint, disabled: await isEndpointDisabled(redis, prefix, endpoint) };
+    });
+    const { deadLetters } = startDispatchProcessor({
+      redis,
+      prefix,
+      log,
+      metrics,
+      dispatchMetrics,
+      lifecycle,
+      webhook,
+      delivery: config.delivery,
+      retryBaseMs: () => settings.current().webhook.retryBaseDelaySeconds * 1000,
+      clock,
+    });
+    // Depth of the queue and of its dead letters, read at scrape time.
+    const queue = new Queue(QUEUES.dispatch.name, { connection: redis, prefix });
+    lifecycle.onStop('queue:dispatch', () => queue.close());
+    metrics.watchQueue(queue);
+    metrics.watchQueue(deadLetters);
   },
 };

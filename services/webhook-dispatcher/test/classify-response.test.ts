@@ -19,6 +19,10 @@ describe('classifyResponse', () => {
     for (const status of [301, 400, 404, 410, 422]) expect(classifyResponse(status, 'oops', true)).toMatchObject({ ok: false, retryable: false });
   });
 
+  it('tells 410 Gone apart: the endpoint is to be disabled, not the webhook dead-lettered', () => {
+    expect(classifyResponse(410, 'retired', true)).toEqual({ ok: false, retryable: false, code: 'dispatch.endpoint_gone', reason: 'HTTP 410: retired' });
+  });
+
   it('keeps at most 200 characters of what the receiver said', () => {
     const verdict = classifyResponse(500, 'x'.repeat(5000), true);
     expect(verdict.ok === false && verdict.reason.length).toBe('HTTP 500: '.length + 200);

@@ -1,18 +1,22 @@
+import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { loadConfig } from '@render-signal/config';
-import { QUEUES, type DispatchJob } from '@render-signal/contracts';
+import { loadConfig, type Config } from '@render-signal/config';
+import { QUEUES, messageKey, type DispatchJob, type JobDefaults } from '@render-signal/contracts';
 import { createLogger } from '@render-signal/logger';
-import { Lifecycle, Metrics, createProcessor, createProducer } from '@render-signal/queue';
-import { deleteKeys, startWebhookReceiver, testRedisUrl, uniquePrefix, type WebhookReceiver } from '@render-signal/testing';
-import type { Job } from 'bullmq';
-import got from 'got';
+import { DeadLetterStore, Lifecycle, Metrics, createProducer } from '@render-signal/queue';
+import { deleteKeys, startWebhookReceiver, testRedisUrl, uniquePrefix, type WebhookReceiver, type WebhookResponse } from '@render-signal/testing';
+import { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
-import { deliverWebhook } from '../src/processor.js';
+import { DispatchMetrics } from '../src/dispatch-metrics.js';
+import { deliveryLogKey, readDeliveryLog } from '../src/delivery-log.js';
+import { disableEndpoint, enableEndpoint, endpointDisabled, endpointHash, isEndpointDisabled } from '../src/endpoint-state.js';
+import { startDispatchProcessor } from '../src/service.js';
 
 const SECRET = `whsec_${Buffer.from('a-test-secret-of-32-bytes-length').toString('base64')}`;
-const log = createLogger({ service: 'test', destination: new Writable({ write: (_c, _e, done) => done() }) });
+/** The dispatcher's clock in these tests: Tue 2026-01-13 10:15 in Paris. */
+const NOW = new Date('2026-01-13T09:15:00Z');
 
 const job: DispatchJob = {
   ref: { mailbox: 'INBOX', uidValidity: '7', uid: 1 },
@@ -30,52 +34,77 @@ const job: DispatchJob = {
     delivery_links: [{ provider: 'dropbox', raw_url: 'https://www.dropbox.com/scl/fo/x?dl=0' }],
   },
 };
+const jobNo = (uid: number): DispatchJob => ({ ...job, ref: { ...job.ref, uid }, emailId: `${job.emailId.slice(0, 30)}${String(uid).padStart(2, '0')}` });
 
 describe('webhook delivery through BullMQ', () => {
   let redis: Redis;
   let prefix: string;
   let lifecycle: Lifecycle;
   let receiver: WebhookReceiver | undefined;
+  let logLines: Record<string, unknown>[];
 
   beforeEach(() => {
     redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     prefix = uniquePrefix('dispatch');
-    lifecycle = new Lifecycle(log);
+    logLines = [];
+    lifecycle = new Lifecycle(logger());
   });
   afterEach(async () => {
     await lifecycle.stop();
     await receiver?.close();
+    receiver = undefined;
     await redis.quit();
     await deleteKeys(testRedisUrl(), prefix);
   });
 
-  /** Runs the dispatcher against `url` with millisecond backoff; resolves when the job is finished. */
-  async function deliver(url: string, options: { secret?: string; timeoutMs?: number; attempts?: number } = {}) {
+  function logger() {
+    return createLogger({
+      service: 'test',
+      level: 'debug',
+      destination: new Writable({
+        write: (chunk: Buffer, _e, done) => {
+          logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
+          done();
+        },
+      }),
+    });
+  }
+
+  /**
+   * Starts the dispatcher as the service does, against `url`, with a 1 ms retry base (so the
+   * schedule's first steps are immediate) unless the producer's options say otherwise.
+   */
+  function start(
+    url: string,
+    options: { secret?: string; timeoutMs?: number; jobOptions?: Partial<JobDefaults>; delivery?: Partial<Config['delivery']>; clock?: () => Date } = {},
+  ) {
     const env = { WEBHOOK_URL: url, RENDER_SIGNAL_ALLOW_LOCAL_TARGETS: 'true', WEBHOOK_TIMEOUT_SECONDS: '1', ...(options.secret ? { WEBHOOK_SECRET: options.secret } : {}) };
-    const webhook = { ...loadConfig(env).webhook, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) };
-    const producer = createProducer(QUEUES.dispatch, redis, prefix, { attempts: options.attempts ?? 3, backoff: { type: 'fixed', delay: 5 } });
+    const config = loadConfig(env);
+    const webhook = { ...config.webhook, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) };
+    const delivery = { ...config.delivery, retryBaseMs: 1, ...options.delivery };
+    const producer = createProducer(QUEUES.dispatch, redis, prefix, { attempts: 3, ...options.jobOptions });
     lifecycle.onStop('producer', () => producer.queue.close());
     const metrics = new Metrics();
-    const { worker, deadLetters } = createProcessor(
-      QUEUES.dispatch,
-      (data) =>
-        deliverWebhook(data, {
-          log,
-          http: got,
-          webhook,
-          clock: () => new Date(),
-          postpone: () => Promise.reject(new Error('not expected')),
-          offloadResults: async () => [],
-        }),
-      { connection: redis, prefix, log, metrics, lifecycle },
-    );
-    const finished = new Promise<Job>((resolve) => {
+    const endpoint = endpointHash(url);
+    const dispatchMetrics = new DispatchMetrics(metrics.registry, async () => ({ endpoint, disabled: await isEndpointDisabled(redis, prefix, endpoint) }));
+    const processor = startDispatchProcessor({ redis, prefix, log: logger(), metrics, dispatchMetrics, lifecycle, webhook, delivery, clock: options.clock ?? (() => NOW) });
+    return { producer, metrics, ...processor };
+  }
+
+  /** Resolves when the job is finished (completed, or failed for good). */
+  function finished(worker: ReturnType<typeof start>['worker']): Promise<Job> {
+    return new Promise<Job>((resolve) => {
       worker.on('completed', (j) => resolve(j));
       worker.on('failed', (j) => j?.finishedOn && resolve(j));
     });
+  }
+
+  async function deliver(url: string, options: Parameters<typeof start>[1] = {}) {
+    const { producer, worker, deadLetters } = start(url, { ...options, jobOptions: { backoff: { type: 'fixed', delay: 5 }, ...options.jobOptions } });
+    const done = finished(worker);
     await producer.add(job);
-    const done = await finished;
-    return { job: done, dead: await deadLetters.getJob(String(done.id)) };
+    const j = await done;
+    return { job: j, dead: await deadLetters.getJob(String(j.id)) };
   }
 
   it('retries a failing receiver and signs every attempt with the same webhook-id', async () => {
@@ -83,7 +112,7 @@ describe('webhook delivery through BullMQ', () => {
     receiver = await startWebhookReceiver({
       respond: () => (++calls <= 2 ? { status: 503, body: 'busy' } : { status: 200, body: { success: true } }),
     });
-    const { job: done, dead } = await deliver(receiver.url, { secret: SECRET });
+    const { job: done, dead } = await deliver(receiver.url, { secret: SECRET, clock: () => new Date() });
 
     expect(await done.getState()).toBe('completed');
     expect(dead).toBeUndefined();
@@ -109,7 +138,7 @@ describe('webhook delivery through BullMQ', () => {
     expect(request?.json).toEqual(job.payload);
     expect(request?.headers['content-type']).toBe('application/json');
     expect(request?.headers['webhook-id']).toMatch(/^msg_/);
-    expect(Number(request?.headers['webhook-timestamp'])).toBeGreaterThan(1_700_000_000);
+    expect(Number(request?.headers['webhook-timestamp'])).toBe(NOW.getTime() / 1000);
     expect(request?.headers['webhook-signature']).toBeUndefined();
   });
 
@@ -118,23 +147,220 @@ describe('webhook delivery through BullMQ', () => {
     const { dead } = await deliver(receiver.url);
     expect(receiver.requests).toHaveLength(1);
     expect(dead?.data).toMatchObject({ code: 'dispatch.rejected', reason: 'HTTP 400: payload invalide', attemptsMade: 1 });
+    const [entry] = await readDeliveryLog(redis, prefix);
+    expect(entry).toMatchObject({ outcome: 'dead', status: 400, reasonCode: 'dispatch.rejected', attempt: 1 });
+  });
+
+  it('does not follow a redirect: a 3xx goes to dispatch.dead', async () => {
+    receiver = await startWebhookReceiver({ respond: () => ({ status: 307, headers: { location: 'http://127.0.0.1:9/elsewhere' } }) });
+    const { dead } = await deliver(receiver.url);
+    expect(receiver.requests).toHaveLength(1);
+    expect(dead?.data).toMatchObject({ code: 'dispatch.redirect_refused', attemptsMade: 1 });
   });
 
   it('retries a timeout until the attempts are used up', async () => {
     let release!: () => void;
     const never = new Promise<void>((resolve) => (release = resolve));
     receiver = await startWebhookReceiver({ respond: async () => (await never, { status: 200 }) });
-    const slow = await deliver(receiver.url, { timeoutMs: 50, attempts: 2 });
+    const slow = await deliver(receiver.url, { timeoutMs: 50, jobOptions: { attempts: 2 } });
     release();
     expect(receiver.requests).toHaveLength(2);
     expect(slow.dead?.data).toMatchObject({ code: 'dispatch.network', reason: 'request failed: ETIMEDOUT', attemptsMade: 2 });
+    const log = await readDeliveryLog(redis, prefix);
+    expect(log.map((e) => [e.attempt, e.outcome, e.error])).toEqual([
+      [2, 'dead', 'ETIMEDOUT'],
+      [1, 'retry', 'ETIMEDOUT'],
+    ]);
   });
 
   it('retries a refused connection until the attempts are used up', async () => {
     const closed = await startWebhookReceiver();
     const url = closed.url;
     await closed.close();
-    const refused = await deliver(url, { attempts: 2 });
+    const refused = await deliver(url, { jobOptions: { attempts: 2 } });
     expect(refused.dead?.data).toMatchObject({ code: 'dispatch.network', reason: 'request failed: ECONNREFUSED', attemptsMade: 2 });
   });
+
+  describe('Retry-After', () => {
+    /** Runs one job whose first answer is `first`, then 200; returns the delay BullMQ chose after the first. */
+    async function delayAfter(first: WebhookResponse) {
+      let calls = 0;
+      receiver = await startWebhookReceiver({ respond: () => (++calls === 1 ? first : { status: 200, body: { success: true } }) });
+      const { producer, worker } = start(receiver.url);
+      const retried = once(worker, 'failed');
+      const id = await producer.add(job);
+      await retried;
+      const delayed = await Job.fromId(producer.queue, id);
+      const delay = delayed?.delay;
+      const state = await delayed?.getState();
+      // Time is not waited for: the job is promoted (unless its delay already ran out), and must
+      // then be delivered.
+      const done = once(worker, 'completed');
+      await delayed?.promote().catch(() => undefined);
+      await done;
+      return { delay, state, requests: receiver.requests.length };
+    }
+
+    it('waits what a 429 asks for in seconds', async () => {
+      expect(await delayAfter({ status: 429, body: 'slow down', headers: { 'retry-after': '120' } })).toEqual({ delay: 120_000, state: 'delayed', requests: 2 });
+    });
+
+    it('waits until the HTTP date of a 503, measured from the dispatcher’s clock', async () => {
+      const at = new Date(NOW.getTime() + 90_000).toUTCString();
+      expect(await delayAfter({ status: 503, body: 'maintenance', headers: { 'retry-after': at } })).toMatchObject({ delay: 90_000, state: 'delayed' });
+    });
+
+    it('waits at most an hour, however long the receiver asks', async () => {
+      expect(await delayAfter({ status: 429, headers: { 'retry-after': String(24 * 3600) } })).toMatchObject({ delay: 3_600_000 });
+    });
+
+    it('falls back to the schedule without the header', async () => {
+      // Base 1 ms, first step ×1 minus up to 20 % jitter: 0 or 1 ms.
+      expect((await delayAfter({ status: 503 })).delay).toBeLessThanOrEqual(1);
+    });
+  });
+
+  describe('410 Gone', () => {
+    it('disables the endpoint, postpones every delivery to it without using attempts, and resumes them when re-enabled', async () => {
+      let gone = true;
+      receiver = await startWebhookReceiver({ respond: () => (gone ? { status: 410, body: 'endpoint retired' } : { status: 200, body: { success: true } }) });
+      const endpoint = endpointHash(receiver.url);
+      const { producer, worker, deadLetters, metrics } = start(receiver.url);
+
+      const postponed = (id: string) => waitForState(producer.queue, id, 'delayed');
+      const first = await producer.add(jobNo(1));
+      await postponed(first);
+      const second = await producer.add(jobNo(2));
+      await postponed(second);
+
+      expect(receiver.requests).toHaveLength(1); // the second one was not sent
+      const state = await endpointDisabled(redis, prefix, endpoint);
+      expect(state).toMatchObject({ endpoint, status: 410, reason: 'HTTP 410: endpoint retired', emailId: jobNo(1).emailId, disabledAt: NOW.toISOString() });
+      for (const id of [first, second]) expect((await Job.fromId(producer.queue, id))?.attemptsMade).toBe(0);
+      expect(await deadLetters.count()).toBe(0);
+      expect(logLines.find((l) => l.code === 'dispatch.endpoint_disabled')).toMatchObject({ level: 'error', endpoint, status: 410 });
+      expect(logLines.filter((l) => l.code === 'dispatch.endpoint_paused')).toHaveLength(1);
+      expect(await metrics.registry.getSingleMetricAsString('render_signal_dispatch_endpoint_disabled')).toContain(`{endpoint="${endpoint}"} 1`);
+      expect((await readDeliveryLog(redis, prefix))[0]).toMatchObject({ outcome: 'disabled', status: 410, emailId: jobNo(1).emailId });
+
+      gone = false;
+      const completed: string[] = [];
+      const both = new Promise<void>((resolve) =>
+        worker.on('completed', (j) => {
+          completed.push(String(j.id));
+          if (completed.length === 2) resolve();
+        }),
+      );
+      expect(await enableEndpoint(redis, prefix, endpoint)).toEqual({ wasDisabled: true, resumed: 2 });
+      await both;
+      expect(completed.sort()).toEqual([first, second].sort());
+      expect(receiver.requests).toHaveLength(3);
+      expect(await endpointDisabled(redis, prefix, endpoint)).toBeUndefined();
+      expect(await metrics.registry.getSingleMetricAsString('render_signal_dispatch_endpoint_disabled')).toContain(`{endpoint="${endpoint}"} 0`);
+    });
+
+    it('is a state of one URL: another WEBHOOK_URL is another endpoint', async () => {
+      receiver = await startWebhookReceiver();
+      await disableEndpoint(redis, prefix, { endpoint: endpointHash('https://old.example.org/hook'), status: 410, reason: 'gone', disabledAt: NOW.toISOString(), emailId: 'x' });
+      const { job: done } = await deliver(receiver.url);
+      expect(await done.getState()).toBe('completed');
+      expect(receiver.requests).toHaveLength(1);
+    });
+  });
+
+  it('logs every attempt in a capped stream with hashes, never the subject or an address, and counts them', async () => {
+    let calls = 0;
+    receiver = await startWebhookReceiver({ respond: () => (++calls === 1 ? { status: 502, body: 'bad gateway' } : { status: 200, body: { success: true } }) });
+    const { producer, worker, metrics } = start(receiver.url, { delivery: { logMaxEntries: 10 } });
+    const done = once(worker, 'completed');
+    await producer.add(job);
+    await done;
+
+    const entries = await readDeliveryLog(redis, prefix);
+    const webhookIdSent = receiver.requests[0]?.headers['webhook-id'];
+    expect(entries).toEqual([
+      expect.objectContaining({ attempt: 2, outcome: 'delivered', status: 200, webhookId: webhookIdSent, emailId: job.emailId, jobId: messageKey(job.ref), at: NOW.toISOString() }),
+      expect.objectContaining({ attempt: 1, outcome: 'retry', status: 502, reasonCode: 'dispatch.receiver_unavailable', webhookId: webhookIdSent }),
+    ]);
+    expect(entries[0]?.subjectHash).toMatch(/^[0-9a-f]{12}$/);
+    expect(entries[0]?.endpoint).toBe(endpointHash(receiver.url));
+    const raw = JSON.stringify(await redis.xrange(deliveryLogKey(prefix), '-', '+'));
+    for (const secret of [job.payload.subject, 'Recadrage', job.payload.sender_email, 'studio-lumiere', receiver.url]) expect(raw).not.toContain(secret);
+
+    // Day filter in the configured zone: 09:15 UTC is the 13th in Paris but still the 12th in Pago Pago (UTC-11).
+    expect(await readDeliveryLog(redis, prefix, { day: '2026-01-13', timezone: 'Europe/Paris' })).toHaveLength(2);
+    expect(await readDeliveryLog(redis, prefix, { day: '2026-01-12', timezone: 'Europe/Paris' })).toHaveLength(0);
+    expect(await readDeliveryLog(redis, prefix, { day: '2026-01-12', timezone: 'Pacific/Pago_Pago' })).toHaveLength(2);
+    expect(await readDeliveryLog(redis, prefix, { since: new Date(NOW.getTime() + 1) })).toHaveLength(0);
+    expect(await readDeliveryLog(redis, prefix, { limit: 1 })).toHaveLength(1);
+
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/render_signal_dispatch_deliveries_total\{class="5xx"\} 1/);
+    expect(text).toMatch(/render_signal_dispatch_deliveries_total\{class="2xx"\} 1/);
+    expect(text).toMatch(/render_signal_dispatch_attempts_total\{outcome="retry"\} 1/);
+    expect(text).toMatch(/render_signal_dispatch_latency_seconds_count\{class="2xx"\} 1/);
+  });
+
+  it('keeps the delivery log near its cap', async () => {
+    receiver = await startWebhookReceiver();
+    const { producer, worker } = start(receiver.url, { delivery: { logMaxEntries: 10 } });
+    let n = 0;
+    const all = new Promise<void>((resolve) => worker.on('completed', () => ++n === 150 && resolve()));
+    for (let uid = 1; uid <= 150; uid++) await producer.add(jobNo(uid));
+    await all;
+    // MAXLEN ~ trims whole stream nodes (100 entries each by default), never below the cap.
+    const length = await redis.xlen(deliveryLogKey(prefix));
+    expect(length).toBeGreaterThanOrEqual(10);
+    expect(length).toBeLessThanOrEqual(110);
+  });
+
+  it('applies the rate limit across the queue', async () => {
+    receiver = await startWebhookReceiver();
+    const { producer, worker } = start(receiver.url, { delivery: { rateLimit: { max: 2, durationMs: 60_000 } } });
+    expect(worker.opts.limiter).toEqual({ max: 2, duration: 60_000 });
+    let n = 0;
+    const two = new Promise<void>((resolve) => worker.on('completed', () => ++n === 2 && resolve()));
+    for (let uid = 1; uid <= 3; uid++) await producer.add(jobNo(uid));
+    await two;
+    // The third waits for the window: the limiter key is full and has a TTL.
+    expect(await producer.queue.getRateLimitTtl(2)).toBeGreaterThan(0);
+    expect(await producer.queue.getWaitingCount()).toBe(1);
+    expect(receiver.requests).toHaveLength(2);
+  });
+
+  it('replays a dead letter: delivered once, with the same webhook-id', async () => {
+    let accept = false;
+    receiver = await startWebhookReceiver({ respond: () => (accept ? { status: 200, body: { success: true } } : { status: 422, body: { success: false, message: 'Lot inconnu' } }) });
+    const { producer, worker } = start(receiver.url);
+    const failed = new Promise<Job>((resolve) => worker.on('failed', (j) => j?.finishedOn && resolve(j)));
+    const id = await producer.add(job);
+    await failed;
+
+    const store = new DeadLetterStore(QUEUES.dispatch, { connection: redis, prefix });
+    lifecycle.onStop('dead letters', () => store.close());
+    expect((await store.list({ code: 'dispatch.rejected' })).map((e) => e.letterId)).toEqual([id]);
+    accept = true;
+    const completed = once(worker, 'completed');
+    expect(await store.replay(id)).toEqual({ letterId: id, outcome: 'replayed', replayJobId: `${id}.replay1` });
+    const [replayed] = (await completed) as [Job];
+    expect(replayed.id).toBe(`${id}.replay1`);
+    expect(await store.replay(id)).toEqual({ letterId: id, outcome: 'not_found' });
+    expect(await store.list()).toEqual([]);
+    expect(receiver.requests).toHaveLength(2);
+    expect(receiver.requests[1]?.headers['webhook-id']).toBe(receiver.requests[0]?.headers['webhook-id']);
+  });
 });
+
+/** Waits for a job to reach a state, on the queue's own events. */
+async function waitForState(queue: import('bullmq').Queue, id: string, state: string): Promise<void> {
+  const { QueueEvents } = await import('bullmq');
+  const events = new QueueEvents(queue.name, { connection: queue.opts.connection, prefix: queue.opts.prefix });
+  try {
+    await events.waitUntilReady();
+    const reached = new Promise<void>((resolve) => events.on(state as 'delayed', ({ jobId }) => jobId === id && resolve()));
+    if ((await Job.fromId(queue, id).then((j) => j?.getState())) === state) return;
+    await reached;
+  } finally {
+    await events.close();
+  }
+}

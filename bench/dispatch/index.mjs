@@ -1,0 +1,220 @@
+// Benchmark "dispatch" (issue: dispatcher): webhooks per second delivered by the dispatch
+// processor (BullMQ worker, endpoint check, signing headers, one got POST, delivery log, metrics)
+// to a local receiver, against the same number of bare got POSTs of the same body, in the same run.
+//   throughput.c8               webhooks/s at concurrency 8 (the service's), goal: ratio >= 0.8
+//   throughput.c8-bullmq-floor  a bare BullMQ processor whose handler is only the got POST: how
+//                               much of the gap is the queue itself rather than the dispatcher
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { median, round3 } from '../lib/measure.mjs';
+
+export const name = 'dispatch';
+export const issue = 'dispatcher';
+
+const CONCURRENCY = 8;
+const PER_ROUND = 400;
+const ROUNDS = 7;
+const WARMUP = 200;
+const GOAL = 0.8;
+
+const fromDispatcher = createRequire(new URL('../../services/webhook-dispatcher/package.json', import.meta.url));
+const load = (pkg) => import(pathToFileURL(fromDispatcher.resolve(pkg)).href);
+const versionOf = (pkg) => {
+  // Walk up from the entry point to the package's own package.json (got does not export it).
+  let dir = dirname(fromDispatcher.resolve(pkg));
+  for (;;) {
+    try {
+      const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      if (json.name === pkg) return json.version;
+    } catch {}
+    dir = dirname(dir);
+  }
+};
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+/** A decided email as the parser hands it on (fixture 01's shape, about 1 KB of JSON). */
+function message(uid) {
+  return {
+    ref: { mailbox: 'INBOX', uidValidity: '7', uid },
+    emailId: uid.toString(16).padStart(32, '0'),
+    payload: {
+      microsoft_graph_email_id: uid.toString(16).padStart(32, '0'),
+      subject: 'Média Solution - Missions Recadrage - Lot 4127',
+      receivedDateTime: 'Tue, 13 Jan 2026 09:58:12 +0100',
+      sender_address: 'Planning <planning@studio-lumiere.example.com>',
+      bodyPreview: 'Bonjour, merci de traiter les fichiers ci-dessous avant 11h51. '.repeat(3).slice(0, 200),
+      email_content: 'Bonjour, merci de traiter les fichiers ci-dessous avant 11h51.\n'.repeat(10),
+      detector: 'recadrage',
+      delivery_time: '11h51',
+      sender_email: 'planning@studio-lumiere.example.com',
+      delivery_links: [{ provider: 'dropbox', raw_url: 'https://www.dropbox.com/scl/fo/abc/def?rlkey=x&dl=0' }],
+    },
+  };
+}
+
+export async function run() {
+  const [{ default: got }, { Redis }, { loadConfig }, { createLogger }, queue, contracts, dispatcher, testing] = await Promise.all([
+    load('got'),
+    load('ioredis'),
+    import('../../packages/config/dist/index.js'),
+    import('../../packages/logger/dist/index.js'),
+    import('../../packages/queue/dist/index.js'),
+    import('../../packages/contracts/dist/index.js'),
+    import('../../services/webhook-dispatcher/dist/index.js'),
+    import('../../packages/testing/dist/index.js'),
+  ]);
+  const redisServer = await testing.startRedisServer();
+  const receiver = await testing.startWebhookReceiver();
+  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+  const log = createLogger({ service: 'bench', level: 'info', destination: new Writable({ write: (_c, _e, done) => done() }) });
+  const lifecycle = new queue.Lifecycle(log);
+  try {
+    const config = loadConfig({ WEBHOOK_URL: receiver.url, RENDER_SIGNAL_ALLOW_LOCAL_TARGETS: 'true' });
+    // The limiter stays on, as in production, but wide enough not to be what is measured.
+    const delivery = { ...config.delivery, rateLimit: { max: 1_000_000, durationMs: 60_000 } };
+    const prefix = 'bench';
+    const producer = queue.createProducer(contracts.QUEUES.dispatch, redis, prefix, { attempts: config.webhook.maxAttempts });
+    lifecycle.onStop('producer', () => producer.queue.close());
+    const metrics = new queue.Metrics();
+    const dispatchMetrics = new dispatcher.DispatchMetrics(metrics.registry);
+    await producer.queue.pause();
+    const { worker } = dispatcher.startDispatchProcessor({ redis, prefix, log, metrics, dispatchMetrics, lifecycle, webhook: config.webhook, delivery, clock: () => new Date(), concurrency: CONCURRENCY });
+
+    // The floor: the same queue machinery (createProcessor, same contract and concurrency) around
+    // nothing but the POST, on its own prefix.
+    const floorPrefix = 'bench-floor';
+    const floorProducer = queue.createProducer(contracts.QUEUES.dispatch, redis, floorPrefix, { attempts: config.webhook.maxAttempts });
+    lifecycle.onStop('floor producer', () => floorProducer.queue.close());
+    await floorProducer.queue.pause();
+    const floor = queue.createProcessor(
+      contracts.QUEUES.dispatch,
+      async (data) => {
+        const res = await got.post(receiver.url, { body: JSON.stringify(data.payload), headers: { 'content-type': 'application/json' }, retry: { limit: 0 }, followRedirect: false, throwHttpErrors: false });
+        if (res.statusCode !== 200) throw new Error(`floor got HTTP ${res.statusCode}`);
+      },
+      { connection: redis, prefix: floorPrefix, log, metrics: new queue.Metrics(), lifecycle, concurrency: CONCURRENCY },
+    );
+
+    let uid = 0;
+    /** Enqueues n jobs with the queue paused (untimed), then times resume → n completed. */
+    const drain = (p, w) => {
+      let completed = 0;
+      let failed = 0;
+      let wake = () => {};
+      w.on('completed', () => (completed++, wake()));
+      w.on('failed', () => (failed++, wake()));
+      return async (n) => {
+        for (let i = 0; i < n; i++) await p.add(message(++uid));
+        const target = completed + n;
+        const start = now();
+        await p.queue.resume();
+        while (completed < target) {
+          if (failed > 0) throw new Error(`${failed} dispatch job(s) failed`);
+          await new Promise((resolve) => (wake = resolve));
+        }
+        const ms = now() - start;
+        await p.queue.pause();
+        return ms;
+      };
+    };
+    const ours = drain(producer, worker);
+    const bare = drain(floorProducer, floor.worker);
+
+    /** The same bodies POSTed by bare got, CONCURRENCY at a time, each answer checked the same way. */
+    const baseline = async (n) => {
+      const bodies = Array.from({ length: n }, () => JSON.stringify(message(++uid).payload));
+      let next = 0;
+      const start = now();
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < n) {
+            const body = bodies[next++];
+            const res = await got.post(receiver.url, { body, headers: { 'content-type': 'application/json' }, retry: { limit: 0 }, followRedirect: false, throwHttpErrors: false });
+            if (res.statusCode !== 200 || JSON.parse(res.body).success !== true) throw new Error(`baseline got HTTP ${res.statusCode}`);
+          }
+        }),
+      );
+      return now() - start;
+    };
+
+    const sides = { ours, floor: bare, baseline };
+    for (const fn of Object.values(sides)) await fn(WARMUP);
+    const rates = { ours: [], floor: [], baseline: [] };
+    const orders = [
+      ['ours', 'baseline', 'floor'],
+      ['baseline', 'floor', 'ours'],
+      ['floor', 'ours', 'baseline'],
+    ];
+    for (let r = 0; r < ROUNDS; r++) {
+      receiver.requests.length = 0; // the receiver records bodies: keep its memory flat
+      for (const side of orders[r % orders.length]) {
+        globalThis.gc?.();
+        const ms = await sides[side](PER_ROUND);
+        rates[side].push((PER_ROUND * 1000) / ms);
+      }
+      if (receiver.requests.length !== 3 * PER_ROUND) throw new Error(`receiver got ${receiver.requests.length} requests, expected ${3 * PER_ROUND}`);
+    }
+    const logged = await dispatcher.readDeliveryLog(redis, prefix, { limit: 1 });
+    if (logged[0]?.outcome !== 'delivered') throw new Error('the delivery log has no delivered entry');
+
+    const roundRatios = rates.ours.map((v, i) => v / rates.baseline[i]);
+    const ratio = median(roundRatios);
+    const floorRatios = rates.floor.map((v, i) => v / rates.baseline[i]);
+    const oursToFloor = rates.ours.map((v, i) => v / rates.floor[i]);
+    return [
+      {
+        name: `throughput.c${CONCURRENCY}`,
+        unit: 'webhooks/s',
+        value: round3(median(rates.ours)),
+        baseline: round3(median(rates.baseline)),
+        baselineName: `bare got ${versionOf('got')} POSTs, ${CONCURRENCY} in flight`,
+        ratio: round3(ratio),
+        ratioRange: [round3(Math.min(...roundRatios)), round3(Math.max(...roundRatios))],
+        higherIsBetter: true,
+        goal: { minRatio: GOAL, text: `ratio >= ${GOAL}` },
+        details: {
+          concurrency: CONCURRENCY,
+          perRound: PER_ROUND,
+          rounds: ROUNDS,
+          warmup: WARMUP,
+          bodyBytes: JSON.stringify(message(1).payload).length,
+          receiver: 'packages/testing startWebhookReceiver on 127.0.0.1 (records every request)',
+          redis: 'private redis-server started for the run',
+          ours: 'startDispatchProcessor (services/webhook-dispatcher): BullMQ worker, endpoint-disabled check, webhook headers, got POST, delivery-log XADD, metrics, info log line to a null sink; limiter on (1e6/min)',
+          samples: { ours: rates.ours.map(round3), baseline: rates.baseline.map(round3) },
+          roundRatios: roundRatios.map(round3),
+          bullmq: versionOf('bullmq'),
+        },
+        note: `Ours is timed from resuming a paused queue holding ${PER_ROUND} jobs until all are completed; enqueueing is not timed. All sides share one receiver and one Node process, and redis-server runs on the same cores.`,
+      },
+      {
+        name: `throughput.c${CONCURRENCY}-bullmq-floor`,
+        unit: 'webhooks/s',
+        value: round3(median(rates.floor)),
+        baseline: round3(median(rates.baseline)),
+        baselineName: `bare got ${versionOf('got')} POSTs, ${CONCURRENCY} in flight`,
+        ratio: round3(median(floorRatios)),
+        ratioRange: [round3(Math.min(...floorRatios)), round3(Math.max(...floorRatios))],
+        higherIsBetter: true,
+        goal: null,
+        details: {
+          what: 'createProcessor (packages/queue) on the dispatch contract whose handler only POSTs the payload with got: the cost of the queue alone',
+          samples: { floor: rates.floor.map(round3), baseline: rates.baseline.map(round3) },
+          roundRatios: floorRatios.map(round3),
+          oursToFloorRatios: oursToFloor.map(round3),
+          oursToFloorMedian: round3(median(oursToFloor)),
+        },
+        note: `Ours ÷ this floor, round by round: median ${round3(median(oursToFloor))}; what the dispatcher adds on top of BullMQ.`,
+      },
+    ];
+  } finally {
+    await lifecycle.stop();
+    await redis.quit();
+    await receiver.close();
+    await redisServer.stop();
+  }
+}
