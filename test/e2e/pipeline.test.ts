@@ -49,7 +49,7 @@ describe('one email from IMAP to the webhook receiver', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ready: true, checks: { redis: true, 'imap-login': true } });
+    expect(await ready.json()).toEqual({ ready: true, checks: { redis: true, imap: true } });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/render_signal_jobs_total\{queue="dispatch",outcome="completed"} 1/);
     expect(metrics).toMatch(/render_signal_fetch_messages_enqueued_total 1/);
@@ -61,7 +61,7 @@ describe('one email from IMAP to the webhook receiver', () => {
     const lines = p.logs.parsed();
     expect(lines.length).toBeGreaterThan(5);
     for (const line of lines) expect(typeof line.code).toBe('string');
-    expect(lines.map((l) => l.code)).toEqual(expect.arrayContaining(['fetch.synced', 'parse.decided', 'offload.passed_through', 'dispatch.delivered']));
+    expect(lines.map((l) => l.code)).toEqual(expect.arrayContaining(['fetch.synced', 'parse.decided', 'offload.disabled', 'dispatch.delivered']));
 
     const text = p.logs.raw.join('\n');
     const forbidden = [

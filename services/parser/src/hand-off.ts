@@ -12,12 +12,12 @@ export async function dispatchExists(dispatch: Producer<typeof QUEUES.dispatch>,
  * `ignoreDependencyOnFailure`: a link that cannot be copied never holds the webhook back. A
  * parse job retried after its flow was added finds the dispatch job and adds nothing.
  */
-export function dispatchAfterOffload(flows: FlowEnqueuer, dispatch: Producer<typeof QUEUES.dispatch>, attempts: number) {
+export function dispatchAfterOffload(flows: FlowEnqueuer, dispatch: Producer<typeof QUEUES.dispatch>, attempts: () => number) {
   return async (job: DispatchJob): Promise<void> => {
     if (await dispatchExists(dispatch, job.ref)) return;
     const links = job.payload.delivery_links ?? [];
     await flows.add(
-      { contract: QUEUES.dispatch, data: job, options: { attempts } },
+      { contract: QUEUES.dispatch, data: job, options: { attempts: attempts() } },
       links.map((link, index) => ({
         contract: QUEUES.offload,
         data: { ref: job.ref, emailId: job.emailId, index, link },

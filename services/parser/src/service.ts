@@ -1,15 +1,22 @@
+import type { Config } from '@render-signal/config';
 import { QUEUES } from '@render-signal/contracts';
+import type { Settings } from '@render-signal/settings';
 import { createFlowEnqueuer, createProcessor, createProducer, type ServiceDefinition } from '@render-signal/queue';
 import { dispatchAfterOffload, dispatchExists } from './hand-off.js';
 import { parseMessage } from './processor.js';
 
+function rulesFrom(env: Config['rules'], current: Readonly<Settings>): Config['rules'] {
+  return { ...env, senderAllowlist: [...current.senderAllowlist], timezone: current.timezone, window: { ...current.window } };
+}
+
 export const parser: ServiceDefinition = {
   name: 'parser',
   portOffset: 2,
-  async start({ config, redis, log, metrics, lifecycle, clock }) {
+  async start({ config, redis, log, metrics, lifecycle, clock, settings }) {
     const prefix = config.redis.prefix;
-    const attempts = config.webhook.maxAttempts;
-    const dispatch = createProducer(QUEUES.dispatch, redis, prefix, { attempts });
+    // WEBHOOK_MAX_ATTEMPTS, or the dashboard's value when one is stored: read per message.
+    const attempts = () => settings.current().webhook.maxAttempts;
+    const dispatch = createProducer(QUEUES.dispatch, redis, prefix);
     const flows = createFlowEnqueuer(redis, prefix);
     lifecycle.onStop('producer:dispatch', () => dispatch.queue.close());
     lifecycle.onStop('producer:flows', () => flows.producer.close());
@@ -22,9 +29,10 @@ export const parser: ServiceDefinition = {
           prefix,
           log,
           clock,
-          rules: config.rules,
+          // Read per message: the dashboard's allowlist, window and zone apply without a restart.
+          rules: rulesFrom(config.rules, settings.current()),
           dedupe: config.dedupe,
-          enqueueDispatch: (d) => dispatch.add(d),
+          enqueueDispatch: (d) => dispatch.add(d, { attempts: attempts() }),
           enqueueDispatchAfterOffload: dispatchAfterOffload(flows, dispatch, attempts),
           handedOn: (ref) => dispatchExists(dispatch, ref),
         }),

@@ -35,7 +35,7 @@ describe('parseMessage with real Redis', () => {
       rules: config.rules,
       dedupe: { enabled: true, ttlSeconds: 600 },
       enqueueDispatch: (job) => dispatch.add(job),
-      enqueueDispatchAfterOffload: dispatchAfterOffload(flows, dispatch, 3),
+      enqueueDispatchAfterOffload: dispatchAfterOffload(flows, dispatch, () => 3),
       handedOn: (ref) => dispatchExists(dispatch, ref),
     };
   });

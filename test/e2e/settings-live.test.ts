@@ -1,0 +1,89 @@
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { QUEUES } from '@render-signal/contracts';
+import { createSettingsStore, settingsDefaultsFromConfig, type SettingsStore } from '@render-signal/settings';
+import { loadFixture, startWebhookReceiver } from '@render-signal/testing';
+import { QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { PROFILE_A_SENDERS, startPipeline, type Pipeline } from './support.js';
+
+describe('settings changed at run time (as the dashboard does) apply without a restart', () => {
+  let p: Pipeline;
+  let store: SettingsStore;
+  let fetchEvents: QueueEvents;
+  let eventsConnection: Redis;
+
+  beforeAll(async () => {
+    p = await startPipeline();
+    store = createSettingsStore({ redis: p.redis, prefix: p.prefix, defaults: settingsDefaultsFromConfig(p.services.config), allowLocalTargets: true });
+    eventsConnection = p.redis.duplicate();
+    fetchEvents = new QueueEvents(QUEUES.fetch.name, { connection: eventsConnection, prefix: p.prefix });
+    await fetchEvents.waitUntilReady();
+  });
+  afterAll(async () => {
+    await fetchEvents?.close();
+    await eventsConnection?.quit();
+    await p?.stop();
+  });
+
+  /** Resolves once `n` more scheduled fetch ticks have finished. */
+  const ticks = (n: number) =>
+    new Promise<void>((resolve) => {
+      let seen = 0;
+      const onCompleted = () => {
+        seen += 1;
+        if (seen >= n) {
+          fetchEvents.off('completed', onCompleted);
+          resolve();
+        }
+      };
+      fetchEvents.on('completed', onCompleted);
+    });
+
+  it('pauses fetching, then resumes it; a sender removed from the allowlist is skipped', async () => {
+    const paused = await store.update({ patch: { killSwitches: { fetchPaused: true } }, expectedVersion: 0, updatedBy: 'ops@example.com' });
+    expect(paused.status).toBe('updated');
+    await p.logs.waitFor((l) => l.code === 'fetch.inactive' && l.reason === 'paused');
+
+    await p.deliver(loadFixture('01-recadrage-dropbox-11h51.eml'));
+    // Two whole ticks after the mail arrived, the IDLE push included: nothing may have left.
+    await ticks(2);
+    expect(p.receiver.requests).toHaveLength(0);
+
+    const resumed = await store.update({ patch: { killSwitches: { fetchPaused: false } }, expectedVersion: 1, updatedBy: 'ops@example.com' });
+    expect(resumed.status).toBe('updated');
+    await p.receiver.waitForRequests(1, 20_000);
+
+    const narrowed = await store.update({ patch: { senderAllowlist: ['someone@else.example'] }, expectedVersion: 2, updatedBy: 'ops@example.com' });
+    expect(narrowed.status).toBe('updated');
+    await p.logs.waitFor((l) => l.code === 'settings.changed');
+    await p.deliver(loadFixture('02-recadrage-date-3-9-2025.eml'));
+    await p.logs.waitFor((l) => l.code === 'parse.skipped' && l.reason === 'sender_not_allowlisted');
+    expect(p.receiver.requests).toHaveLength(1);
+  });
+
+  it('sends to a webhook URL changed at run time, signed with the new secret', async () => {
+    const other = await startWebhookReceiver();
+    try {
+      const secret = `whsec_${Buffer.from('another-secret-of-32-bytes-long!').toString('base64')}`;
+      const current = await store.read();
+      const changed = await store.update({
+        patch: { webhook: { url: other.url, secret }, senderAllowlist: [...PROFILE_A_SENDERS.split(',')] },
+        expectedVersion: current.version,
+        updatedBy: 'ops@example.com',
+      });
+      expect(changed.status).toBe('updated');
+      await p.logs.waitFor((l) => l.code === 'settings.changed' && l.version === current.version + 1);
+      await p.deliver(loadFixture('03-recadrage-urgence.eml'));
+      const [request] = await other.waitForRequests(1, 20_000);
+      const headers = request!.headers as Record<string, string>;
+      // Checked by hand: the pipeline runs on profile A's fixed clock, which the library would
+      // refuse as a stale timestamp.
+      const signed = `${headers['webhook-id']}.${headers['webhook-timestamp']}.${request!.body}`;
+      const expected = createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64')).update(signed).digest('base64');
+      expect(headers['webhook-signature']).toBe(`v1,${expected}`);
+    } finally {
+      await other.close();
+    }
+  });
+});
