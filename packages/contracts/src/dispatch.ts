@@ -8,6 +8,11 @@ export const dispatchJobSchema = z.object({
   ref: messageRefSchema,
   emailId: z.string(),
   payload: webhookPayloadSchema,
+  /**
+   * Held until the delivery window opens (the `holdOutsideWindow` setting): the dispatcher does
+   * not send before this instant (ISO 8601).
+   */
+  notBefore: z.iso.datetime({ offset: true }).optional(),
 });
 export type DispatchJob = z.infer<typeof dispatchJobSchema>;
 

@@ -24,7 +24,7 @@ export { detectDesabo } from './detect-desabo.js';
 export type { DesaboResult } from './detect-desabo.js';
 export { parseTimeHhmm } from './parse-time-hhmm.js';
 export type { TimeOfDay } from './parse-time-hhmm.js';
-export { isWithinWindow, isBeforeWindowStart } from './is-within-window.js';
+export { isWithinWindow, isBeforeWindowStart, nextWindowStart } from './is-within-window.js';
 export { windowPayloadStrings } from './window-payload-strings.js';
 export type { WindowPayloadStrings } from './window-payload-strings.js';
 export { toLocal } from './local-time.js';

@@ -24,3 +24,15 @@ export function isBeforeWindowStart(nowLocal: DateTime, start: string | undefine
   const s = parseTimeHhmm(start);
   return s !== null && secondsOfDay(nowLocal) < secondsOfDay(s);
 }
+
+/**
+ * The next moment, at or after `nowLocal`, when the window opens (its start time today or, if
+ * that has passed, tomorrow), in the zone of `nowLocal` and across DST changes (a start time that
+ * does not exist that day moves forward as luxon does). Undefined when no window is set.
+ */
+export function nextWindowStart(nowLocal: DateTime, window: { start?: string; end?: string }): DateTime | undefined {
+  const start = parseTimeHhmm(window.start);
+  if (!start || !parseTimeHhmm(window.end)) return undefined;
+  const today = nowLocal.set({ hour: start.hour, minute: start.minute, second: 0, millisecond: 0 });
+  return today >= nowLocal ? today : nowLocal.plus({ days: 1 }).set({ hour: start.hour, minute: start.minute, second: 0, millisecond: 0 });
+}

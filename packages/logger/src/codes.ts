@@ -48,6 +48,7 @@ export const LOG_CODES = {
   'offload.fell_back': { level: 'warn', text: 'A link goes out with its source URL only (`reasonCode`: the Worker\'s error, deadline_reached, source_refused or attempts exhausted); the webhook is not held back.' },
   'dispatch.delivered': { level: 'info', text: 'The receiver accepted a webhook.' },
   'dispatch.failed': { level: 'warn', text: 'A delivery attempt failed; `retryable` says whether it will be retried.' },
+  'dispatch.held': { level: 'info', text: 'A message decided outside the delivery window waits until it opens (`until`; the holdOutsideWindow setting); no attempt is used.' },
   'dispatch.sending_disabled': { level: 'warn', text: 'Sending is off (WEBHOOK_SENDING_ENABLED false, or sending or dispatch switched off from the dashboard): the delivery is postponed without using an attempt.' },
   'dispatch.endpoint_disabled': { level: 'error', text: 'The receiver answered 410 Gone: its endpoint (`endpoint`, a hash of the URL) is disabled and every delivery to it waits until it is re-enabled or WEBHOOK_URL changes.' },
   'dispatch.endpoint_paused': { level: 'warn', text: 'A delivery is postponed, without using an attempt, because its endpoint is disabled (410 Gone).' },

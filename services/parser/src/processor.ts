@@ -1,6 +1,6 @@
 import type { DispatchJob, ParseJob } from '@render-signal/contracts';
 import type { Config } from '@render-signal/config';
-import { maskEmail, type Decision } from '@render-signal/core';
+import { maskEmail, nextWindowStart, toLocal, type Decision } from '@render-signal/core';
 import type { Logger } from '@render-signal/logger';
 import { PermanentError } from '@render-signal/queue';
 import type { Redis } from 'ioredis';
@@ -13,6 +13,8 @@ export interface ParserDeps {
   log: Logger;
   clock: () => Date;
   rules: Config['rules'];
+  /** Outside the delivery window, hold the message until it opens instead of skipping it. */
+  holdOutsideWindow?: boolean;
   dedupe: Config['dedupe'];
   /** Dispatch right away (no link to copy). */
   enqueueDispatch: (job: DispatchJob) => Promise<unknown>;
@@ -46,7 +48,21 @@ export async function parseMessage(data: ParseJob, jobId: string, deps: ParserDe
     throw new PermanentError('parse.raw_missing', 'the raw message expired before it was parsed (RAW_MESSAGE_TTL_SECONDS)');
   }
 
-  const { headers, decision, htmlTruncated } = await decideMessage(raw, deps.rules, deps.clock());
+  const decided = await decideMessage(raw, deps.rules, deps.clock());
+  const { headers, htmlTruncated } = decided;
+  let decision = decided.decision;
+  let notBefore: Date | undefined;
+  if (decision.action === 'skip' && decision.reason === 'outside_window' && deps.holdOutsideWindow) {
+    // Decided again as of the moment the window opens: the payload the receiver would get then.
+    const opens = nextWindowStart(toLocal(deps.clock(), deps.rules.timezone), deps.rules.window)?.toJSDate();
+    if (opens) {
+      const later = (await decideMessage(raw, deps.rules, opens)).decision;
+      if (later.action === 'send') {
+        decision = later;
+        notBefore = opens;
+      }
+    }
+  }
   if (htmlTruncated) log.warn({ code: 'parse.html_truncated', emailId: headers.emailId, limitBytes: MAX_HTML_BYTES });
   let outcome: ParseOutcome;
   if (decision.action === 'skip') {
@@ -57,7 +73,7 @@ export async function parseMessage(data: ParseJob, jobId: string, deps: ParserDe
       outcome = { action: 'skip', emailId: decision.emailId, reason: 'duplicate_message' };
     } else {
       try {
-        outcome = await handOn(decision, data, deps);
+        outcome = await handOn(decision, data, deps, notBefore);
       } catch (err) {
         if (deps.dedupe.enabled) await releaseMessage(deps.redis, key, jobId);
         throw err;
@@ -75,14 +91,20 @@ export async function parseMessage(data: ParseJob, jobId: string, deps: ParserDe
       detector: decision.payload.detector ?? null,
       links: decision.payload.delivery_links?.length ?? 0,
       next: outcome.next,
+      heldUntil: notBefore?.toISOString(),
       sender: maskEmail(headers.senderEmail),
     });
   }
   return outcome;
 }
 
-async function handOn(decision: Extract<Decision, { action: 'send' }>, data: ParseJob, deps: ParserDeps): Promise<ParseOutcome> {
-  const job: DispatchJob = { ref: data.ref, emailId: decision.emailId, payload: decision.payload };
+async function handOn(decision: Extract<Decision, { action: 'send' }>, data: ParseJob, deps: ParserDeps, notBefore?: Date): Promise<ParseOutcome> {
+  const job: DispatchJob = {
+    ref: data.ref,
+    emailId: decision.emailId,
+    payload: decision.payload,
+    ...(notBefore ? { notBefore: notBefore.toISOString() } : {}),
+  };
   if (decision.payload.delivery_links?.length) {
     await deps.enqueueDispatchAfterOffload(job);
     return { action: 'send', emailId: decision.emailId, next: 'offload' };

@@ -31,6 +31,7 @@ export const parser: ServiceDefinition = {
           clock,
           // Read per message: the dashboard's allowlist, window and zone apply without a restart.
           rules: rulesFrom(config.rules, settings.current()),
+          holdOutsideWindow: settings.current().webhook.holdOutsideWindow,
           dedupe: config.dedupe,
           enqueueDispatch: (d) => dispatch.add(d, { attempts: attempts() }),
           enqueueDispatchAfterOffload: dispatchAfterOffload(flows, dispatch, attempts),

@@ -65,6 +65,20 @@ describe('parseMessage with real Redis', () => {
     expect(await redis.exists(job.rawKey!)).toBe(0);
   });
 
+  it('outside the window skips a message, or holds it until the window opens with the payload of that moment', async () => {
+    // Profile F's clock: 20:30 in Paris, after the 09h00–19h00 window.
+    const evening = { ...deps, clock: () => new Date('2026-01-13T19:30:00Z') };
+    const skipped = await park('01-recadrage-dropbox-11h51.eml', 5);
+    expect(await parseMessage(skipped, 'INBOX.7.5', evening)).toMatchObject({ action: 'skip', reason: 'outside_window' });
+
+    const held = await park('02-recadrage-date-3-9-2025.eml', 6);
+    expect(await parseMessage(held, 'INBOX.7.6', { ...evening, holdOutsideWindow: true })).toMatchObject({ action: 'send', next: 'offload' });
+    const job = await dispatch.queue.getJob('INBOX.7.6');
+    // 09:00 the next morning in Paris, and the payload says what it would say then.
+    expect(job?.data.notBefore).toBe('2026-01-14T08:00:00.000Z');
+    expect(job?.data.payload).toMatchObject({ webhooks_time_start: 'maintenant', webhooks_time_end: '19h00', detector: 'recadrage' });
+  });
+
   it('hands a message on once per Message-ID, whatever its mailbox position', async () => {
     const first = await park('01-recadrage-dropbox-11h51.eml', 1);
     const copy = await park('01-recadrage-dropbox-11h51.eml', 2);

@@ -54,6 +54,12 @@ export async function deliverWebhook(
   attempt: AttemptInfo = { jobId: messageKey(data.ref), attemptsMade: 0, attempts: 1 },
 ): Promise<{ status: number }> {
   const { log, webhook, redis, prefix } = deps;
+  const heldMs = data.notBefore ? Date.parse(data.notBefore) - deps.clock().getTime() : 0;
+  if (heldMs > 0) {
+    // Held until the delivery window opens (decided by the parser); no attempt is used.
+    log.info({ code: 'dispatch.held', emailId: data.emailId, until: data.notBefore });
+    return deps.postpone(heldMs);
+  }
   if (!webhook.sendingEnabled) {
     log.warn({ code: 'dispatch.sending_disabled', emailId: data.emailId, recheckMs: SENDING_DISABLED_RECHECK_MS });
     return deps.postpone(SENDING_DISABLED_RECHECK_MS);

@@ -142,6 +142,24 @@ describe('webhook delivery through BullMQ', () => {
     expect(request?.headers['webhook-signature']).toBeUndefined();
   });
 
+  it('holds a message until its notBefore without using an attempt, and sends one whose time has come', async () => {
+    receiver = await startWebhookReceiver();
+    const { producer, worker } = start(receiver.url);
+    const inAnHour = new Date(NOW.getTime() + 3_600_000).toISOString();
+    const held = await producer.add({ ...jobNo(1), notBefore: inAnHour });
+    await waitForState(producer.queue, held, 'delayed');
+    const heldJob = await Job.fromId(producer.queue, held);
+    expect(heldJob?.attemptsMade).toBe(0);
+    // Postponed to the window's opening, as measured by the dispatcher's clock.
+    expect((heldJob?.timestamp ?? 0) + (heldJob?.delay ?? 0)).toBeGreaterThanOrEqual(Date.now() + 3_600_000 - 60_000);
+    expect(logLines.find((l) => l.code === 'dispatch.held')).toMatchObject({ until: inAnHour });
+
+    const sent = new Promise<void>((resolve) => worker.on('completed', () => resolve()));
+    await producer.add({ ...jobNo(2), notBefore: new Date(NOW.getTime() - 1_000).toISOString() });
+    await sent;
+    expect(receiver.requests).toHaveLength(1);
+  });
+
   it('parks a 400 in dispatch.dead after one attempt, with the receiver’s words', async () => {
     receiver = await startWebhookReceiver({ respond: () => ({ status: 400, body: { success: false, message: 'payload invalide' } }) });
     const { dead } = await deliver(receiver.url);
