@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { request } from 'node:http';
 import type { OutboundHandler, R2Worker } from '@render-signal/testing';
 
 export const DROPBOX = 'https://www.dropbox.com';
@@ -89,9 +90,23 @@ export async function call(worker: R2Worker, body: unknown, options: CallOptions
     headers['X-R2-FETCH-TOKEN'] = token;
   }
   const method = options.method ?? 'POST';
-  const response = await fetch(worker.url, { method, headers: { ...headers, ...options.headers }, ...(method === 'GET' || method === 'HEAD' ? {} : { body: text }) });
-  const raw = await response.text();
-  return { status: response.status, headers: response.headers, json: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} };
+  // A new connection per call (no keep-alive): workerd may close an idle connection just as a
+  // pooled one is reused, which fails a POST with "other side closed" on a busy machine.
+  const { status, headers: answerHeaders, raw } = await new Promise<{ status: number; headers: Headers; raw: string }>((resolve, reject) => {
+    const req = request(worker.url, { method, agent: false, headers: { ...headers, ...options.headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+        resolve({ status: res.statusCode ?? 0, headers: h, raw: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(method === 'GET' || method === 'HEAD' ? undefined : text);
+  });
+  return { status, headers: answerHeaders, json: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} };
 }
 
 /** Every key in the bucket under `prefix`. */
