@@ -6,7 +6,7 @@ import { imapConnector } from './imap-client.js';
 import { leaseKeys } from './lease.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { syncMailbox, type FetcherDeps, type SyncResult } from './processor.js';
-import { AUTH_FAILURE_RETRY_MS, MailboxWatcher, isAuthenticationFailure } from './watcher.js';
+import { AUTH_FAILURE_RETRY_MS, MailboxWatcher, needsOperator } from './watcher.js';
 
 export const imapFetcher: ServiceDefinition = {
   name: 'imap-fetcher',
@@ -70,7 +70,7 @@ export const imapFetcher: ServiceDefinition = {
         else breaker.inconclusive();
         return result;
       } catch (err) {
-        breaker.failed(isAuthenticationFailure(err) ? AUTH_FAILURE_RETRY_MS : undefined);
+        breaker.failed(needsOperator(err) ? AUTH_FAILURE_RETRY_MS : undefined);
         throw err;
       }
     };

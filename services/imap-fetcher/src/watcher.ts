@@ -13,6 +13,12 @@ export function isAuthenticationFailure(err: unknown): boolean {
   return (err as { authenticationFailed?: unknown } | undefined)?.authenticationFailed === true;
 }
 
+/** A refusal that retrying within seconds cannot fix: a refused login, a mailbox that is not there. */
+export function needsOperator(err: unknown): boolean {
+  const e = err as { mailboxMissing?: unknown; code?: unknown } | undefined;
+  return isAuthenticationFailure(err) || e?.mailboxMissing === true || e?.code === 'fetch.mailbox_missing';
+}
+
 export interface WatcherDeps {
   redis: Redis;
   log: Logger;
@@ -117,9 +123,9 @@ export class MailboxWatcher {
         await this.watch(lease);
         this.backoff.reset();
       } catch (err) {
-        // Retrying a refused login within seconds only hammers the server (and may lock the
-        // account): wait minutes, the scheduled tick keeps trying at its own pace.
-        const retryInMs = isAuthenticationFailure(err) ? AUTH_FAILURE_RETRY_MS : this.backoff.next();
+        // Retrying a refused login (or a missing mailbox) within seconds only hammers the server,
+        // and may lock the account: wait minutes, the scheduled tick keeps trying at its own pace.
+        const retryInMs = needsOperator(err) ? AUTH_FAILURE_RETRY_MS : this.backoff.next();
         log.warn({ code: 'fetch.watch_failed', mailbox, err, retryInMs });
         this.deps.onReconnect?.();
         await this.pause(retryInMs);

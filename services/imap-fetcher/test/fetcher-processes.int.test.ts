@@ -115,7 +115,7 @@ describe('imap-fetcher processes on one mailbox (real processes, Dovecot, Redis)
   const expectedIds = (uidValidity: string, uids: number[]) =>
     uids.map((uid) => messageKey({ mailbox: 'INBOX', uidValidity, uid })).sort();
 
-  it('two processes on a mailbox of 1,000 messages enqueue each message exactly once, and 100 more appended while they run', async () => {
+  it('two processes on a mailbox of 1,000 messages enqueue each message exactly once, and a burst of 500 appended while they run', async () => {
     const prefix = uniquePrefix('fetch-procs');
     prefixes.push(prefix);
     const parse = new Queue(QUEUES.parse.name, { connection: redis, prefix });
@@ -133,10 +133,10 @@ describe('imap-fetcher processes on one mailbox (real processes, Dovecot, Redis)
       expect(await waiting()).toBe(1_000);
       expect(enqueuedSum([...a.lines, ...b.lines])).toBe(1_000);
 
-      // While both keep syncing (a tick every second, plus the watcher), a burst of 100 more.
-      const burst = await appendMany('alice', 'burst', 1_000, 100);
+      // While both keep syncing (a tick every second, plus the watcher), a burst of 500 more.
+      const burst = await appendMany('alice', 'burst', 1_000, 500);
       expect(burst.uidValidity).toBe(first.uidValidity);
-      await waitFor(async () => (await waiting()) >= 1_100 && enqueuedSum([...a.lines, ...b.lines]) >= 1_100, '1,100 parse jobs and fetch.synced lines', 20_000, both);
+      await waitFor(async () => (await waiting()) >= 1_500 && enqueuedSum([...a.lines, ...b.lines]) >= 1_500, '1,500 parse jobs and fetch.synced lines', 30_000, both);
 
       // One more scheduled tick after the burst was enqueued, so a late duplicate would have had its
       // chance; then a clean stop (a sync in flight finishes first) makes both logs final.
@@ -155,12 +155,12 @@ describe('imap-fetcher processes on one mailbox (real processes, Dovecot, Redis)
       const all = [...a.lines, ...b.lines];
       // Nothing lost, nothing doubled: exactly one job per appended message, with its deterministic id.
       expect(await parse.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed')).toEqual({
-        waiting: 1_100, active: 0, delayed: 0, prioritized: 0, completed: 0, failed: 0,
+        waiting: 1_500, active: 0, delayed: 0, prioritized: 0, completed: 0, failed: 0,
       });
       expect(await parseJobIds(parse)).toEqual(expectedIds(first.uidValidity, [...first.uids, ...burst.uids]));
       // `enqueued` counts every hand-off, including one that hit an existing job id: the sum equals
       // the messages only if no two syncs ever handed off the same message (the lease at work).
-      expect(enqueuedSum(all)).toBe(1_100);
+      expect(enqueuedSum(all)).toBe(1_500);
       expect(withCode(all, 'fetch.synced').every((l) => l.tooLarge === 0)).toBe(true);
       // Both processes took part (each ran a sync or found the lease busy) ...
       expect(withCode(a.lines, 'fetch.synced').length + withCode(a.lines, 'fetch.lease_busy').length).toBeGreaterThan(0);
@@ -179,7 +179,7 @@ describe('imap-fetcher processes on one mailbox (real processes, Dovecot, Redis)
       await killAll();
       await parse.close();
     }
-  }, 60_000);
+  }, 90_000);
 
   it('when the watching process is SIGKILLed, the other takes the watch over within the lease TTL and enqueues new mail by push', async () => {
     const prefix = uniquePrefix('fetch-takeover');

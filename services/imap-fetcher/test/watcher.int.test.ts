@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { QUEUES } from '@render-signal/contracts';
 import { createLogger } from '@render-signal/logger';
 import { createProducer, type Producer } from '@render-signal/queue';
-import { deleteKeys, loadFixture, startDovecot, testRedisUrl, uniquePrefix, type DovecotServer } from '@render-signal/testing';
+import { deleteKeys, loadFixture, startDovecot, startTcpProxy, testRedisUrl, uniquePrefix, type DovecotServer } from '@render-signal/testing';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { MailboxWatcher, ReconnectBackoff, imapConnector, leaseKeys, syncMailbox, type FetcherDeps } from '../src/index.js';
@@ -19,7 +19,7 @@ describe('MailboxWatcher (IDLE push) against Dovecot', () => {
   const watchers: MailboxWatcher[] = [];
 
   beforeAll(async () => {
-    dovecot = await startDovecot({ users: { alice: 'alicepw', bob: 'bobpw', carol: 'carolpw' } });
+    dovecot = await startDovecot({ users: { alice: 'alicepw', bob: 'bobpw', carol: 'carolpw', dave: 'davepw' } });
     redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
   });
   afterAll(async () => {
@@ -33,7 +33,8 @@ describe('MailboxWatcher (IDLE push) against Dovecot', () => {
     await deleteKeys(testRedisUrl(), prefix);
   });
 
-  async function watcherFor(user: string): Promise<MailboxWatcher> {
+  /** `watchVia`: the IDLE connection goes there (a proxy) with this timeout; syncs go to Dovecot. */
+  async function watcherFor(user: string, watchVia?: { host: string; port: number; timeoutMs: number }): Promise<MailboxWatcher> {
     prefix ??= uniquePrefix('watch');
     const imap = { host: dovecot.host, port: dovecot.port, secure: true, caFile: dovecot.caFile, user, password: dovecot.users[user]!, mailbox: 'INBOX', timeoutMs: 5_000 };
     const deps: FetcherDeps = {
@@ -53,7 +54,7 @@ describe('MailboxWatcher (IDLE push) against Dovecot', () => {
       redis,
       log: silent,
       mailbox: 'INBOX',
-      connect: imapConnector(imap, { restartMs: 60_000 }),
+      connect: imapConnector({ ...imap, ...watchVia }, { restartMs: 60_000 }),
       sync: (trigger) => syncMailbox({ mailbox: 'INBOX', trigger }, deps),
       watchKeys: leaseKeys(`${prefix}:watch`, 'INBOX'),
       syncLeaseKey: leaseKeys(prefix, 'INBOX').lease,
@@ -122,4 +123,27 @@ describe('MailboxWatcher (IDLE push) against Dovecot', () => {
     expect(standby.watching).toBe(true);
     expect(await redis.get(keys.lease)).not.toBeNull();
   });
+
+  it('rebuilds an IDLE connection that goes silent without closing, and catches up', async () => {
+    await setUp('stall');
+    const proxy = await startTcpProxy({ host: dovecot.host, port: dovecot.port });
+    try {
+      await watcherFor('dave', { host: proxy.host, port: proxy.port, timeoutMs: 1_000 });
+      const before = nextParseJob();
+      await dovecot.append('dave', loadFixture('01-recadrage-dropbox-11h51.eml'));
+      await before;
+      const connections = proxy.accepted;
+
+      // The open IDLE connection goes silent for good; new connections pass again.
+      proxy.stall();
+      proxy.resume();
+      const after = nextParseJob();
+      const appended = await dovecot.append('dave', loadFixture('03-recadrage-urgence.eml'));
+      // Only a rebuilt connection can report (or catch up with) this mail: nothing polls here.
+      expect(await after).toBe(`INBOX.${appended.uidValidity}.${appended.uid}`);
+      expect(proxy.accepted).toBeGreaterThan(connections);
+    } finally {
+      await proxy.close();
+    }
+  }, 20_000);
 });

@@ -68,6 +68,8 @@ export async function offloadLink(data: OffloadJob, attempt: AttemptInfo, deps: 
     deps.log.warn({ code: 'offload.source_refused', ...context, problem: checked.problem });
     return giveUp('source_refused');
   }
+  const remaining = attempt.createdAt + deps.r2.deadlineMs - deps.now();
+  if (remaining < MIN_ATTEMPT_MS) return giveUp('deadline_reached');
   if (!(deps.allowLocalTargets && isLoopbackHost(checked.url.hostname))) {
     const resolved = await deps.checkResolvedHost(checked.url.hostname);
     if (!resolved.ok && resolved.problem === UNRESOLVED && attempt.attempt < attempt.attempts) {
@@ -81,8 +83,6 @@ export async function offloadLink(data: OffloadJob, attempt: AttemptInfo, deps: 
     }
   }
 
-  const remaining = attempt.createdAt + deps.r2.deadlineMs - deps.now();
-  if (remaining < MIN_ATTEMPT_MS) return giveUp('deadline_reached');
   const objectKey = r2ObjectKey(source, link.provider);
   const providerTimeout = link.provider === 'dropbox' && source.toLowerCase().includes('/scl/fo/') ? deps.r2.folderTimeoutMs : deps.r2.timeoutMs;
 
