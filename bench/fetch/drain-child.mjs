@@ -1,5 +1,5 @@
 // One backlog drain in a fresh process, so that its resident memory is the drain's alone:
-//   node drain-child.mjs '<json>'     json: { mode: 'ours' | 'baseline', n, env }
+//   node drain-child.mjs '<json>'     json: { mode: 'ours' | 'baseline', n, env, timeoutMs? }
 // ours:     the imap-fetcher service (runServices, built code) on a mailbox already holding n
 //           unseen messages, timed from the start of runServices until n parse jobs exist.
 // baseline: a bare imapflow client that logs in, opens the mailbox read-only and UID FETCHes the
@@ -12,12 +12,11 @@ import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 
-const { mode, n, env } = JSON.parse(process.argv[2] ?? '{}');
+const { mode, n, env, timeoutMs: TIMEOUT_MS = 45_000 } = JSON.parse(process.argv[2] ?? '{}');
 if (!['ours', 'baseline'].includes(mode) || !(n > 0) || !env) {
   console.error(`usage: drain-child.mjs '{"mode":"ours|baseline","n":1000,"env":{...}}'`);
   process.exit(2);
 }
-const TIMEOUT_MS = 45_000;
 const SAMPLE_MS = 10;
 
 const fromFetcher = createRequire(new URL('../../services/imap-fetcher/package.json', import.meta.url));

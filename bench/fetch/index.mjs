@@ -5,10 +5,14 @@
 //                          push; baseline: APPEND completed → 'exists' on a bare IDLE client of
 //                          the same mailbox (Dovecot delays IDLE notifications by about 0.5 s)
 //   push-overhead.p50|p99  per message, ours minus the bare notification: what the fetcher adds
-//   drain.1000             backlog of 1,000 unseen messages → 1,000 parse jobs, messages/s;
+//   drain.10000            backlog of 10,000 unseen messages → 10,000 parse jobs, messages/s;
 //                          baseline: a bare UID FETCH 1:* of the same full sources into memory
-//   drain-peak-rss.1000    peak RSS of the process doing each drain (a fresh child each)
+//   drain-peak-rss.10000   peak RSS of the process doing each drain (a fresh child each)
+//   peak-rss.50mb          peak RSS of the service alone while one 50 MiB message with
+//                          attachments arrives (goal < 128 MiB); baseline: a bare imapflow fetch
+//                          of the same source into memory (a fresh child each)
 // Every run checks that the parse jobs are exactly one per appended UID (ids = message keys).
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -17,6 +21,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { plainMessage } from '../../packages/testing/dist/plain-message.js';
 import { median, round3, runNodeChild } from '../lib/measure.mjs';
+import { largeMail } from './large-mail.mjs';
 
 export const name = 'fetch';
 export const issue = 'fetcher';
@@ -26,9 +31,15 @@ const LATENCY_WARMUP = 3;
 /** Quiet time after a message's sync has finished and before the next APPEND. */
 const GAP_MS = 100;
 const EVENT_TIMEOUT_MS = 10_000;
-const DRAIN_N = 1_000;
+const DRAIN_N = 10_000;
+/** Messages per MULTIAPPEND command when the backlog is appended. */
+const APPEND_BATCH = 1_000;
+const LARGE_BYTES = 50 * 1024 * 1024;
+const LARGE_MAX_MESSAGE_BYTES = 60 * 1024 * 1024;
+const LARGE_RSS_GOAL_MIB = 128;
 const MAILBOX = 'INBOX';
 const CHILD = fileURLToPath(new URL('./drain-child.mjs', import.meta.url));
+const LARGE_CHILD = fileURLToPath(new URL('./large-child.mjs', import.meta.url));
 
 const fromFetcher = createRequire(new URL('../../services/imap-fetcher/package.json', import.meta.url));
 const load = (pkg) => import(pathToFileURL(fromFetcher.resolve(pkg)).href);
@@ -73,6 +84,77 @@ function nullLog() {
   return { stream, count: () => lines, last };
 }
 
+/** `a:b,c,…` (an APPENDUID set) → the UIDs, in order. */
+function expandUidSet(set) {
+  const uids = [];
+  for (const part of String(set).split(',')) {
+    const [a, b = a] = part.split(':').map(Number);
+    if (!(a > 0 && b > 0)) throw new Error(`unreadable UID set ${set}`);
+    for (let u = Math.min(a, b); u <= Math.max(a, b); u++) uids.push(u);
+  }
+  return uids;
+}
+
+/**
+ * RFC 3502 MULTIAPPEND: every message of `messages` in one APPEND command (non-synchronizing
+ * literals, LITERAL+), through imapflow's generic `exec` since its `append()` sends one
+ * message per command. Returns the UIDVALIDITY and the UIDs of the APPENDUID code (RFC 4315).
+ */
+async function multiAppend(client, mailbox, messages) {
+  for (const cap of ['MULTIAPPEND', 'UIDPLUS', 'LITERAL+']) {
+    if (!client.capabilities.has(cap)) throw new Error(`the IMAP server does not announce ${cap}`);
+  }
+  const attributes = [{ type: 'ATOM', value: mailbox }, ...messages.map((m) => ({ type: 'LITERAL', value: Buffer.from(m) }))];
+  const response = await client.exec('APPEND', attributes);
+  const section = response.response.attributes?.[0]?.section ?? [];
+  response.next();
+  const [code, uidValidity, set] = section.map((a) => String(a.value));
+  if (code?.toUpperCase() !== 'APPENDUID') throw new Error(`MULTIAPPEND answered without APPENDUID (${section.map((a) => a.value).join(' ')})`);
+  const uids = expandUidSet(set);
+  if (uids.length !== messages.length) throw new Error(`MULTIAPPEND of ${messages.length} messages returned ${uids.length} UIDs (${set})`);
+  return { uidValidity, uids };
+}
+
+/**
+ * `node script json` in a fresh process, like runNodeChild, but `onReady` runs as soon as the child
+ * prints a {"ready":true} line (the child waits for what onReady does). Resolves with the JSON
+ * object of the child's last stdout line.
+ */
+function runChildWithReady(script, arg, onReady, { timeoutMs = 60_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, arg], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+    let out = '';
+    let err = '';
+    let ready = false;
+    let failed;
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (!ready && out.split('\n').some((line) => line.trim() === '{"ready":true}')) {
+        ready = true;
+        Promise.resolve()
+          .then(onReady)
+          .catch((e) => {
+            failed = e;
+            child.kill('SIGKILL');
+          });
+      }
+    });
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (failed) return reject(failed);
+      if (code !== 0) return reject(new Error(`${script} exited ${code ?? signal} (ready: ${ready}): ${err.trim().slice(-500)}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').at(-1) ?? ''));
+      } catch {
+        reject(new Error(`${script} printed no JSON result: ${out.slice(-300)} ${err.slice(-300)}`));
+      }
+    });
+  });
+}
+
 async function waitFor(condition, what, timeoutMs = EVENT_TIMEOUT_MS) {
   const deadline = performance.now() + timeoutMs;
   while (!(await condition())) {
@@ -91,7 +173,7 @@ export async function run() {
     import('../../services/imap-fetcher/dist/index.js'),
     import('../../packages/testing/dist/index.js'),
   ]);
-  const users = { latency: 'latencypw', drain: 'drainpw' };
+  const users = { latency: 'latencypw', drain: 'drainpw', large: 'largepw' };
   const redisServer = await testing.startRedisServer();
   const dovecot = await testing.startDovecot({ users });
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
@@ -210,18 +292,21 @@ export async function run() {
     let drainValidity = '';
     const fillStart = performance.now();
     try {
-      for (let i = 0; i < DRAIN_N; i++) {
-        const r = await filler.append(MAILBOX, plainMessage('drain', i, 'bench.example.org'));
-        if (!r?.uid) throw new Error('APPEND returned no UIDPLUS data');
-        drainUids.push(r.uid);
-        drainValidity = String(r.uidValidity);
+      for (let i = 0; i < DRAIN_N; i += APPEND_BATCH) {
+        const batch = [];
+        for (let k = i; k < Math.min(DRAIN_N, i + APPEND_BATCH); k++) batch.push(plainMessage('drain', k, 'bench.example.org'));
+        const r = await multiAppend(filler, MAILBOX, batch);
+        if (drainValidity && r.uidValidity !== drainValidity) throw new Error(`UIDVALIDITY changed during the fill: ${drainValidity} → ${r.uidValidity}`);
+        drainValidity = r.uidValidity;
+        drainUids.push(...r.uids);
       }
     } finally {
       await filler.logout().catch(() => filler.close());
     }
     const fillMs = performance.now() - fillStart;
+    if (new Set(drainUids).size !== DRAIN_N) throw new Error(`the fill returned ${new Set(drainUids).size} distinct UIDs, expected ${DRAIN_N}`);
     const drainEnv = baseEnv('drain', drainPrefix, { EMAIL_POLLING_INTERVAL_SECONDS: '1' });
-    const child = (mode) => runNodeChild(CHILD, [JSON.stringify({ mode, n: DRAIN_N, env: drainEnv })], { timeoutMs: 60_000 });
+    const child = (mode) => runNodeChild(CHILD, [JSON.stringify({ mode, n: DRAIN_N, env: drainEnv, timeoutMs: 80_000 })], { timeoutMs: 90_000 });
     // The bare fetch before and after the service's drain (Dovecot's caches are warm for the
     // second): the faster of the two is the baseline.
     const before = await child('baseline');
@@ -231,6 +316,41 @@ export async function run() {
     if (drained.jobsAdded !== DRAIN_N) throw new Error(`the drain saw ${drained.jobsAdded} parse jobs added, expected ${DRAIN_N}`);
     const bestBare = before.ms <= after.ms ? before : after;
     const rate = (ms) => (DRAIN_N * 1000) / ms;
+
+    // ── 4. One 50 MiB message arrives; the service alone in a fresh child, then a bare fetch ──
+    const largePrefix = 'bench-fetch-large';
+    const large = largeMail(LARGE_BYTES);
+    const largeEnv = baseEnv('large', largePrefix, { EMAIL_POLLING_INTERVAL_SECONDS: '1', MAX_MESSAGE_BYTES: String(LARGE_MAX_MESSAGE_BYTES) });
+    let largeAppend;
+    const largeOurs = await runChildWithReady(
+      LARGE_CHILD,
+      JSON.stringify({ mode: 'ours', env: largeEnv, timeoutMs: 60_000 }),
+      async () => {
+        const client = imapClient('large', { disableAutoIdle: true });
+        await client.connect();
+        try {
+          const t = performance.now();
+          const r = await client.append(MAILBOX, large.source);
+          if (!r?.uid) throw new Error('APPEND of the large message returned no UIDPLUS data');
+          largeAppend = { uid: r.uid, uidValidity: String(r.uidValidity), ms: performance.now() - t, doneAt: Date.now() };
+        } finally {
+          await client.logout().catch(() => client.close());
+        }
+      },
+      { timeoutMs: 70_000 },
+    );
+    const largeJobs = await checkJobs(largePrefix, largeAppend.uidValidity, [largeAppend.uid]);
+    // The parked message is the appended one, byte for byte (not a too-large record).
+    const largeParse = new Queue(contracts.QUEUES.parse.name, { connection: redis, prefix: largePrefix });
+    const largeJob = await largeParse.getJob(contracts.messageKey({ mailbox: MAILBOX, uidValidity: largeAppend.uidValidity, uid: largeAppend.uid }));
+    await largeParse.close();
+    const rawKey = largeJob?.data?.rawKey;
+    if (!rawKey) throw new Error(`the large message's parse job holds no rawKey: ${JSON.stringify(largeJob?.data)?.slice(0, 300)}`);
+    const parked = await redis.getBuffer(rawKey);
+    if (!parked || !parked.equals(large.source)) throw new Error(`${rawKey} holds ${parked?.length ?? 'nothing'} bytes, not the ${large.source.length} appended`);
+    await redis.del(rawKey);
+    const largeBare = await runNodeChild(LARGE_CHILD, [JSON.stringify({ mode: 'baseline', env: largeEnv, uid: largeAppend.uid })], { timeoutMs: 60_000 });
+    if (largeBare.bytes !== large.source.length) throw new Error(`the bare fetch got ${largeBare.bytes} bytes, expected ${large.source.length}`);
 
     const imapflow = versionOf('imapflow');
     const latencyDetails = {
@@ -287,7 +407,7 @@ export async function run() {
         higherIsBetter: true,
         goal: null,
         details: {
-          input: `${DRAIN_N} unseen plain-text messages appended beforehand (not timed by the drain) over one connection`,
+          input: `${DRAIN_N} unseen plain-text messages appended beforehand (not timed by the drain) over one connection, ${APPEND_BATCH} per MULTIAPPEND command`,
           messageBytes: Math.round(bestBare.bytes / DRAIN_N),
           oursMs: round3(drained.ms),
           oursFirstJobMs: round3(drained.firstMs),
@@ -301,7 +421,7 @@ export async function run() {
           fillRate: round3(rate(fillMs)),
           pollingIntervalS: 1,
         },
-        note: `Ours is timed from the start of runServices (config, Redis, IMAP login included) until ${DRAIN_N} parse jobs were added; first job after ${round3(drained.firstMs)} ms. The service fetches sources in chunks (one UID FETCH per 50 messages or 8 MiB), parks each in Redis, adds its job, then sets \\Seen and moves the cursor once per chunk; the baseline streams all sources in one command (best of a run before and one after ours). Appending the backlog ran at ${round3(rate(fillMs))} messages/s.`,
+        note: `Ours is timed from the start of runServices (config, Redis, IMAP login included) until ${DRAIN_N} parse jobs were added; first job after ${round3(drained.firstMs)} ms. The service fetches sources in chunks (one UID FETCH per 50 messages or 8 MiB), parks each in Redis, adds its job, then sets \\Seen and moves the cursor once per chunk; the baseline streams all sources in one command (best of a run before and one after ours). Appending the backlog ran at ${round3(rate(fillMs))} messages/s (one connection, ${APPEND_BATCH} messages per MULTIAPPEND command).`,
       },
       {
         name: `drain-peak-rss.${DRAIN_N}`,
@@ -321,6 +441,46 @@ export async function run() {
           },
         },
         note: `Both children import the same modules first (service, BullMQ, imapflow): RSS then ${mib(drained.startKiB)} MiB (ours) and ${mib(before.startKiB)} MiB (bare). Ours runs runServices plus a QueueEvents listener that counts the jobs.`,
+      },
+      {
+        name: 'peak-rss.50mb',
+        unit: 'MiB',
+        value: mib(largeOurs.maxRssKiB),
+        baseline: mib(largeBare.maxRssKiB),
+        baselineName: `bare imapflow ${imapflow} UID FETCH of the same message's source into memory, in a fresh child`,
+        higherIsBetter: false,
+        goal: { max: LARGE_RSS_GOAL_MIB, text: `< ${LARGE_RSS_GOAL_MIB} MiB` },
+        details: {
+          input: `one multipart/mixed message of ${large.source.length} bytes: text/plain + text/html, two base64 attachments; appended over its own connection once the service watched the mailbox`,
+          messageBytes: large.source.length,
+          parts: large.parts,
+          maxMessageBytes: LARGE_MAX_MESSAGE_BYTES,
+          statistic: "process.resourceUsage().maxRSS at the end of a fresh child (the kernel's peak), and process.memoryUsage().rss sampled every 10 ms",
+          ours: {
+            startMiB: mib(largeOurs.startKiB),
+            watchingMiB: mib(largeOurs.readyKiB),
+            sampledPeakMiB: mib(largeOurs.peakKiB),
+            maxRssMiB: mib(largeOurs.maxRssKiB),
+            growthMiB: mib(largeOurs.maxRssKiB - largeOurs.readyKiB),
+            appendMs: round3(largeAppend.ms),
+            appendToJobMs: largeOurs.jobAt - largeAppend.doneAt,
+            jobToSyncEndMs: largeOurs.syncEndAt - largeOurs.jobAt,
+            duplicatedEvents: largeOurs.duplicated,
+            serviceLogLines: largeOurs.logLines,
+            cleanStop: largeOurs.cleanStop,
+            parseJobs: largeJobs.jobs,
+          },
+          bare: {
+            startMiB: mib(largeBare.startKiB),
+            loggedInMiB: mib(largeBare.readyKiB),
+            sampledPeakMiB: mib(largeBare.peakKiB),
+            maxRssMiB: mib(largeBare.maxRssKiB),
+            growthMiB: mib(largeBare.maxRssKiB - largeBare.readyKiB),
+            fetchMs: round3(largeBare.ms),
+          },
+          pollingIntervalS: 1,
+        },
+        note: `The fetcher holds the message as one Buffer to park it in Redis (the parser needs the whole message), so the message's size is a floor of the growth. Ours: the service alone (runServices([imapFetcher]), MAX_MESSAGE_BYTES ${LARGE_MAX_MESSAGE_BYTES / 1024 / 1024} MiB), ${mib(largeOurs.readyKiB)} MiB while watching, peak ${mib(largeOurs.maxRssKiB)} MiB (+${mib(largeOurs.maxRssKiB - largeOurs.readyKiB)}) while it fetched the message, parked it in Redis and added its job; bare: ${mib(largeBare.readyKiB)} MiB logged in, peak +${mib(largeBare.maxRssKiB - largeBare.readyKiB)} MiB. Both children import the same modules first. APPEND completed → parse job: ${largeOurs.jobAt - largeAppend.doneAt} ms.`,
       },
     ];
   } finally {
