@@ -23,6 +23,9 @@ export default {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/{packages,services}/*/test/**/*.int.test.ts', '<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/worker/test/**/*.int.test.ts'],
+      // Real servers on a shared 2-core machine: each test waits on events with its own bounds;
+      // this is only the ceiling for one that has none.
+      testTimeout: 30_000,
       globalSetup: '<rootDir>/packages/testing/src/jest-global-setup.ts',
       globalTeardown: '<rootDir>/packages/testing/src/jest-global-teardown.ts',
     },

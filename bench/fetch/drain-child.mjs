@@ -7,49 +7,19 @@
 // Prints one JSON line: ms, firstMs (ours), peak RSS (sampled every 10 ms, and the kernel's
 // maxRSS), RSS before the start; sizes in KiB.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
-import { pathToFileURL } from 'node:url';
+import { loadModules, measureRss } from './child-common.mjs';
 
 const { mode, n, env, timeoutMs: TIMEOUT_MS = 45_000 } = JSON.parse(process.argv[2] ?? '{}');
 if (!['ours', 'baseline'].includes(mode) || !(n > 0) || !env) {
   console.error(`usage: drain-child.mjs '{"mode":"ours|baseline","n":1000,"env":{...}}'`);
   process.exit(2);
 }
-const SAMPLE_MS = 10;
-
-const fromFetcher = createRequire(new URL('../../services/imap-fetcher/package.json', import.meta.url));
-const load = (pkg) => import(pathToFileURL(fromFetcher.resolve(pkg)).href);
-const kib = (bytes) => Math.round(bytes / 1024);
-
-// Everything either side needs is imported before the first sample, so the modules count in
-// `startKiB` and the growth is the drain's.
-const [{ ImapFlow }, { QueueEvents }, { Redis }, queue, fetcher, contracts] = await Promise.all([
-  load('imapflow'),
-  load('bullmq'),
-  load('ioredis'),
-  import('../../packages/queue/dist/index.js'),
-  import('../../services/imap-fetcher/dist/index.js'),
-  import('../../packages/contracts/dist/index.js'),
-]);
-
-globalThis.gc?.();
-const startKiB = kib(process.memoryUsage().rss);
-let peakKiB = startKiB;
-const sampler = setInterval(() => {
-  peakKiB = Math.max(peakKiB, kib(process.memoryUsage().rss));
-}, SAMPLE_MS);
-const deadline = setTimeout(() => {
-  console.error(`${mode}: no result within ${TIMEOUT_MS} ms`);
-  process.exit(1);
-}, TIMEOUT_MS);
-
+const { ImapFlow, QueueEvents, Redis, queue, fetcher, contracts } = await loadModules();
+const rss = measureRss(mode, TIMEOUT_MS);
 const result = mode === 'ours' ? await ours() : await baseline();
-clearInterval(sampler);
-clearTimeout(deadline);
-peakKiB = Math.max(peakKiB, kib(process.memoryUsage().rss));
-console.log(JSON.stringify({ mode, n, ...result, startKiB, peakKiB, maxRssKiB: process.resourceUsage().maxRSS }));
+rss.report({ n, ...result });
 
 async function ours() {
   const prefix = env.REDIS_PREFIX;

@@ -9,47 +9,19 @@
 // Both import the same modules first. Last stdout line: one JSON object with the timings, RSS
 // before the start and when ready, peak RSS (sampled every 10 ms, and the kernel's maxRSS); KiB.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
-import { pathToFileURL } from 'node:url';
+import { kib, loadModules, measureRss } from './child-common.mjs';
 
 const { mode, env, uid, timeoutMs = 60_000 } = JSON.parse(process.argv[2] ?? '{}');
 if (!['ours', 'baseline'].includes(mode) || !env || (mode === 'baseline' && !(uid > 0))) {
   console.error(`usage: large-child.mjs '{"mode":"ours|baseline","env":{...},"uid":1}'`);
   process.exit(2);
 }
-const SAMPLE_MS = 10;
-
-const fromFetcher = createRequire(new URL('../../services/imap-fetcher/package.json', import.meta.url));
-const load = (pkg) => import(pathToFileURL(fromFetcher.resolve(pkg)).href);
-const kib = (bytes) => Math.round(bytes / 1024);
-
-const [{ ImapFlow }, { QueueEvents }, { Redis }, queue, fetcher, contracts] = await Promise.all([
-  load('imapflow'),
-  load('bullmq'),
-  load('ioredis'),
-  import('../../packages/queue/dist/index.js'),
-  import('../../services/imap-fetcher/dist/index.js'),
-  import('../../packages/contracts/dist/index.js'),
-]);
-
-globalThis.gc?.();
-const startKiB = kib(process.memoryUsage().rss);
-let peakKiB = startKiB;
-const sampler = setInterval(() => {
-  peakKiB = Math.max(peakKiB, kib(process.memoryUsage().rss));
-}, SAMPLE_MS);
-const deadline = setTimeout(() => {
-  console.error(`${mode}: no result within ${timeoutMs} ms`);
-  process.exit(1);
-}, timeoutMs);
-
+const { ImapFlow, QueueEvents, Redis, queue, fetcher, contracts } = await loadModules();
+const rss = measureRss(mode, timeoutMs);
 const result = mode === 'ours' ? await ours() : await baseline();
-clearInterval(sampler);
-clearTimeout(deadline);
-peakKiB = Math.max(peakKiB, kib(process.memoryUsage().rss));
-console.log(JSON.stringify({ mode, ...result, startKiB, peakKiB, maxRssKiB: process.resourceUsage().maxRSS }));
+rss.report(result);
 
 async function waitUntil(condition) {
   while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));

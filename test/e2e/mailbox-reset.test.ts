@@ -50,5 +50,5 @@ describe('a mailbox deleted and created again (new UIDVALIDITY)', () => {
     const ids = p.receiver.requests.map((r) => (r.json as { microsoft_graph_email_id: string }).microsoft_graph_email_id);
     expect(ids).toEqual(['fd4b3273456b8e9b0bb6fb2427a8d887', expect.not.stringMatching(/^fd4b3273/)]);
     expect(fresh.uid).toBeGreaterThan(copy.uid);
-  });
+  }, 40_000);
 });

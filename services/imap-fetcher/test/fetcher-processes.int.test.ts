@@ -162,19 +162,15 @@ describe('imap-fetcher processes on one mailbox (real processes, Dovecot, Redis)
       // the messages only if no two syncs ever handed off the same message (the lease at work).
       expect(enqueuedSum(all)).toBe(1_500);
       expect(withCode(all, 'fetch.synced').every((l) => l.tooLarge === 0)).toBe(true);
-      // Both processes took part (each ran a sync or found the lease busy) ...
-      expect(withCode(a.lines, 'fetch.synced').length + withCode(a.lines, 'fetch.lease_busy').length).toBeGreaterThan(0);
-      expect(withCode(b.lines, 'fetch.synced').length + withCode(b.lines, 'fetch.lease_busy').length).toBeGreaterThan(0);
-      // ... one watcher for the mailbox, no sync overtaken by another, no failure.
+      // One watcher for the mailbox, no sync overtaken by another, no failure.
       expect(withCode(all, 'fetch.watching')).toHaveLength(1);
       expect(withCode(all, 'fetch.lease_lost')).toHaveLength(0);
       expect(withCode(all, 'fetch.failed')).toHaveLength(0);
       // Each sync that ran took the lease once, with a fresh fencing number.
       const fence = Number(await redis.get(`${prefix}:fence:fetch:INBOX`));
       expect(fence).toBe(withCode(all, 'fetch.synced').length);
-      // A 1,000-message sync takes longer than the 1 s tick, so a tick arrives while it holds the
-      // lease: at least one attempt found the lease busy and did nothing.
-      expect(withCode(all, 'fetch.lease_busy').length).toBeGreaterThan(0);
+      // Which process runs which sync, and whether a tick meets a sync in progress, is up to
+      // timing here; the lease under concurrent syncs is asserted in sync-mailbox.int.test.ts.
     } finally {
       await killAll();
       await parse.close();
