@@ -4,12 +4,9 @@
 //   throughput.c8               webhooks/s at concurrency 8 (the service's), goal: ratio >= 0.8
 //   throughput.c8-bullmq-floor  a bare BullMQ processor whose handler is only the got POST: how
 //                               much of the gap is the queue itself rather than the dispatcher
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
-import { pathToFileURL } from 'node:url';
 import { median, round3 } from '../lib/measure.mjs';
+import { packagesOf } from '../lib/workspace-packages.mjs';
 
 export const name = 'dispatch';
 export const issue = 'dispatcher';
@@ -20,19 +17,7 @@ const ROUNDS = 7;
 const WARMUP = 200;
 const GOAL = 0.8;
 
-const fromDispatcher = createRequire(new URL('../../services/webhook-dispatcher/package.json', import.meta.url));
-const load = (pkg) => import(pathToFileURL(fromDispatcher.resolve(pkg)).href);
-const versionOf = (pkg) => {
-  // Walk up from the entry point to the package's own package.json (got does not export it).
-  let dir = dirname(fromDispatcher.resolve(pkg));
-  for (;;) {
-    try {
-      const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      if (json.name === pkg) return json.version;
-    } catch {}
-    dir = dirname(dir);
-  }
-};
+const { load, versionOf } = packagesOf('services/webhook-dispatcher');
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 

@@ -1,11 +1,10 @@
 // What both fetch children share: the modules either side needs (imported before the first RSS
 // sample, so they count in `startKiB` and the growth is the work's), and the RSS sampler.
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { packagesOf } from '../lib/workspace-packages.mjs';
 
 const SAMPLE_MS = 10;
-const fromFetcher = createRequire(new URL('../../services/imap-fetcher/package.json', import.meta.url));
-const load = (pkg) => import(pathToFileURL(fromFetcher.resolve(pkg)).href);
+const { load } = packagesOf('services/imap-fetcher');
 
 export const kib = (bytes) => Math.round(bytes / 1024);
 
@@ -44,4 +43,20 @@ export function measureRss(mode, timeoutMs) {
       console.log(JSON.stringify({ mode, ...fields, startKiB, peakKiB, maxRssKiB: process.resourceUsage().maxRSS }));
     },
   };
+}
+
+/** A bare imapflow client logged in to the test mailbox of `env` (the service's variables). */
+export async function openBareClient(ImapFlow, env) {
+  const client = new ImapFlow({
+    host: env.IMAP_SERVER,
+    port: Number(env.IMAP_PORT),
+    secure: true,
+    tls: { ca: readFileSync(env.IMAP_TLS_CA_FILE), rejectUnauthorized: true },
+    auth: { user: env.EMAIL_ADDRESS, pass: env.EMAIL_PASSWORD },
+    logger: false,
+    disableAutoIdle: true,
+  });
+  client.on('error', () => {});
+  await client.connect();
+  return client;
 }

@@ -6,10 +6,9 @@
 //           full source of every message into memory (held until the end).
 // Prints one JSON line: ms, firstMs (ours), peak RSS (sampled every 10 ms, and the kernel's
 // maxRSS), RSS before the start; sizes in KiB.
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
-import { loadModules, measureRss } from './child-common.mjs';
+import { loadModules, measureRss, openBareClient } from './child-common.mjs';
 
 const { mode, n, env, timeoutMs: TIMEOUT_MS = 45_000 } = JSON.parse(process.argv[2] ?? '{}');
 if (!['ours', 'baseline'].includes(mode) || !(n > 0) || !env) {
@@ -60,19 +59,8 @@ async function ours() {
 }
 
 async function baseline() {
-  const ca = readFileSync(env.IMAP_TLS_CA_FILE);
   const start = performance.now();
-  const client = new ImapFlow({
-    host: env.IMAP_SERVER,
-    port: Number(env.IMAP_PORT),
-    secure: true,
-    tls: { ca, rejectUnauthorized: true },
-    auth: { user: env.EMAIL_ADDRESS, pass: env.EMAIL_PASSWORD },
-    logger: false,
-    disableAutoIdle: true,
-  });
-  client.on('error', () => {});
-  await client.connect();
+  const client = await openBareClient(ImapFlow, env);
   await client.mailboxOpen('INBOX', { readOnly: true });
   const sources = [];
   let bytes = 0;

@@ -13,14 +13,12 @@
 //                          of the same source into memory (a fresh child each)
 // Every run checks that the parse jobs are exactly one per appended UID (ids = message keys).
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { plainMessage } from '../../packages/testing/dist/plain-message.js';
 import { median, round3, runNodeChild } from '../lib/measure.mjs';
+import { packagesOf } from '../lib/workspace-packages.mjs';
 import { largeMail } from './large-mail.mjs';
 
 export const name = 'fetch';
@@ -41,20 +39,7 @@ const MAILBOX = 'INBOX';
 const CHILD = fileURLToPath(new URL('./drain-child.mjs', import.meta.url));
 const LARGE_CHILD = fileURLToPath(new URL('./large-child.mjs', import.meta.url));
 
-const fromFetcher = createRequire(new URL('../../services/imap-fetcher/package.json', import.meta.url));
-const load = (pkg) => import(pathToFileURL(fromFetcher.resolve(pkg)).href);
-const versionOf = (pkg) => {
-  let dir = dirname(fromFetcher.resolve(pkg));
-  for (;;) {
-    try {
-      const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      if (json.name === pkg) return json.version;
-    } catch {}
-    const up = dirname(dir);
-    if (up === dir) return 'unknown';
-    dir = up;
-  }
-};
+const { load, versionOf } = packagesOf('services/imap-fetcher');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const mib = (kib) => round3(kib / 1024);

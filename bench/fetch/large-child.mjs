@@ -8,10 +8,9 @@
 //           full source of message `uid` into memory (held until the end).
 // Both import the same modules first. Last stdout line: one JSON object with the timings, RSS
 // before the start and when ready, peak RSS (sampled every 10 ms, and the kernel's maxRSS); KiB.
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
-import { kib, loadModules, measureRss } from './child-common.mjs';
+import { kib, loadModules, measureRss, openBareClient } from './child-common.mjs';
 
 const { mode, env, uid, timeoutMs = 60_000 } = JSON.parse(process.argv[2] ?? '{}');
 if (!['ours', 'baseline'].includes(mode) || !env || (mode === 'baseline' && !(uid > 0))) {
@@ -65,18 +64,7 @@ async function ours() {
 }
 
 async function baseline() {
-  const ca = readFileSync(env.IMAP_TLS_CA_FILE);
-  const client = new ImapFlow({
-    host: env.IMAP_SERVER,
-    port: Number(env.IMAP_PORT),
-    secure: true,
-    tls: { ca, rejectUnauthorized: true },
-    auth: { user: env.EMAIL_ADDRESS, pass: env.EMAIL_PASSWORD },
-    logger: false,
-    disableAutoIdle: true,
-  });
-  client.on('error', () => {});
-  await client.connect();
+  const client = await openBareClient(ImapFlow, env);
   await client.mailboxOpen('INBOX', { readOnly: true });
   const readyKiB = kib(process.memoryUsage().rss);
   const start = performance.now();
