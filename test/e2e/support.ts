@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { ALL_SERVICES } from '@render-signal/cli';
 import { runServices, type RunningServices, type ServiceDefinition } from '@render-signal/queue';
 import {
+  DASHBOARD_TEST_ENV,
   deleteKeys,
   startDovecot,
   startWebhookReceiver,
@@ -92,6 +93,7 @@ export async function startPipeline(
     PORT: '0',
     METRICS_PORT: '0',
     LOG_LEVEL: 'debug',
+    ...DASHBOARD_TEST_ENV,
     ...options.env,
   };
   const services = await runServices(options.services ?? ALL_SERVICES, { env, clock: () => PROFILE_A_NOW, logDestination: logs.destination });

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { QUEUES, messageKey } from '@render-signal/contracts';
 import {
+  DASHBOARD_TEST_ENV,
   deleteKeys,
   loadFixture,
   startDovecot,
@@ -80,6 +81,7 @@ describe('process entry points', () => {
         RENDER_SIGNAL_ALLOW_LOCAL_TARGETS: 'true',
         PORT: '0',
         METRICS_PORT: '0',
+        ...DASHBOARD_TEST_ENV,
       });
       try {
         await proc.waitForLine((l) => l.code === 'service.started');

@@ -63,6 +63,18 @@ export interface Config {
     linksMaxEntries: number;
   };
   http: { port: number; metricsPort: number };
+  dashboard: {
+    user: string;
+    /** Plain text or a `scrypt:` hash (see verifyPassword in the dashboard). */
+    password: string;
+    secretKey: string;
+    magicLinkTtlSeconds: number;
+    /** undefined = API-key access off. */
+    apiKey: string | undefined;
+    sessionTtlSeconds: number;
+    trustProxyHops: number;
+    loginLimits: { perIp: number; total: number; windowMs: number };
+  };
   log: { level: (typeof LOG_LEVELS)[number] };
   allowLocalTargets: boolean;
   /** Accepted but questionable settings, for the caller to log once it has a logger. */
@@ -131,6 +143,15 @@ const schemas = {
   R2_LINKS_MAX_ENTRIES: intVar(0, 100_000),
   RENDER_SIGNAL_ALLOW_LOCAL_TARGETS: booleanVar,
   PORT: intVar(0, 65535),
+  TRIGGER_PAGE_USER: z.string().trim().min(1),
+  TRIGGER_PAGE_PASSWORD: z.string().refine((v) => v === '' || v.startsWith('scrypt:') || v.length >= 12, 'at least 12 characters, or a scrypt: hash'),
+  FLASK_SECRET_KEY: z.string().refine((v) => v === '' || v.length >= 32, 'at least 32 characters'),
+  MAGIC_LINK_TTL_SECONDS: intVar(1, 30 * 86_400).transform((v) => Math.max(60, v)),
+  TEST_API_KEY: z.string().trim().refine((v) => v === '' || v.length >= 24, 'at least 24 characters'),
+  DASHBOARD_SESSION_TTL_SECONDS: intVar(60, 30 * 86_400),
+  DASHBOARD_TRUST_PROXY_HOPS: intVar(0, 10),
+  DASHBOARD_LOGIN_MAX_PER_IP: intVar(1, 100_000),
+  DASHBOARD_LOGIN_MAX_TOTAL: intVar(1, 1_000_000),
   METRICS_PORT: intVar(0, 65535),
   LOG_LEVEL: logLevelVar,
 } satisfies Record<VariableName, z.ZodType>;
@@ -213,6 +234,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     warnings.push('only one of WEBHOOKS_TIME_START / WEBHOOKS_TIME_END is set: the delivery window is always open');
   }
 
+  if (services.includes('dashboard') && p.NODE_ENV === 'production' && p.DASHBOARD_TRUST_PROXY_HOPS === 0) {
+    warnings.push('NODE_ENV=production with DASHBOARD_TRUST_PROXY_HOPS=0: the dashboard sets its session cookie Secure, which needs https as seen through a trusted proxy (Render: set DASHBOARD_TRUST_PROXY_HOPS=1), or nobody can log in');
+  }
   const tz = resolveTimezone(p.POLLING_TIMEZONE);
   if (tz.warning) warnings.push(tz.warning);
 
@@ -278,6 +302,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       linksMaxEntries: p.R2_LINKS_MAX_ENTRIES,
     },
     http: { port: p.PORT, metricsPort: p.METRICS_PORT },
+    dashboard: {
+      user: p.TRIGGER_PAGE_USER,
+      password: p.TRIGGER_PAGE_PASSWORD,
+      secretKey: p.FLASK_SECRET_KEY,
+      magicLinkTtlSeconds: p.MAGIC_LINK_TTL_SECONDS,
+      apiKey: p.TEST_API_KEY || undefined,
+      sessionTtlSeconds: p.DASHBOARD_SESSION_TTL_SECONDS,
+      trustProxyHops: p.DASHBOARD_TRUST_PROXY_HOPS,
+      loginLimits: { perIp: p.DASHBOARD_LOGIN_MAX_PER_IP, total: p.DASHBOARD_LOGIN_MAX_TOTAL, windowMs: 15 * 60_000 },
+    },
     log: { level: p.LOG_LEVEL },
     allowLocalTargets: p.RENDER_SIGNAL_ALLOW_LOCAL_TARGETS,
     warnings,

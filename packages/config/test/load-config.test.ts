@@ -75,6 +75,23 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('requires the dashboard login and key, refuses weak ones without echoing them, and floors the magic-link lifetime', () => {
+    expect(problemsOf(() => loadConfig({}, { services: ['dashboard'] }))).toEqual([
+      'TRIGGER_PAGE_PASSWORD (or DASHBOARD_PASSWORD): required by dashboard but not set',
+      'FLASK_SECRET_KEY (or DASHBOARD_SECRET_KEY): required by dashboard but not set',
+    ]);
+    const weak = { TRIGGER_PAGE_PASSWORD: 'hunter2', FLASK_SECRET_KEY: 'short-key', TEST_API_KEY: 'k3y' };
+    const problems = problemsOf(() => loadConfig(weak, { services: ['dashboard'] }));
+    expect(problems).toEqual(['TRIGGER_PAGE_PASSWORD: invalid value', 'FLASK_SECRET_KEY: invalid value', 'TEST_API_KEY: invalid value']);
+    const ok = { TRIGGER_PAGE_PASSWORD: 'scrypt:1024:8:1:c2FsdA:a2V5', FLASK_SECRET_KEY: 'k'.repeat(32), MAGIC_LINK_TTL_SECONDS: '5' };
+    const c = loadConfig(ok, { services: ['dashboard'] });
+    expect(c.dashboard).toMatchObject({ user: 'admin', magicLinkTtlSeconds: 60, apiKey: undefined, trustProxyHops: 0 });
+    expect(c.warnings).toEqual([]);
+    const prod = loadConfig({ ...ok, NODE_ENV: 'production' }, { services: ['dashboard'] });
+    expect(prod.warnings.join('\n')).toMatch(/DASHBOARD_TRUST_PROXY_HOPS/);
+    expect(loadConfig({ ...ok, NODE_ENV: 'production', DASHBOARD_TRUST_PROXY_HOPS: '1' }, { services: ['dashboard'] }).warnings).toEqual([]);
+  });
+
   it('accepts loopback webhooks only with the development switch, never in production', () => {
     const url = 'http://127.0.0.1:8080/hook';
     expect(problemsOf(() => loadConfig({ WEBHOOK_URL: url }))[0]).toMatch(/RENDER_SIGNAL_ALLOW_LOCAL_TARGETS/);

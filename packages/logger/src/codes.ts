@@ -55,6 +55,12 @@ export const LOG_CODES = {
   'dispatch.endpoint_enabled': { level: 'info', text: 'A disabled endpoint was re-enabled; `resumed` deliveries that were waiting for it go out now.' },
   'dead_letter.replayed': { level: 'info', text: 'A dead letter was put back on its live queue under a new job id (`replayJobId`) and removed from `<queue>.dead`.' },
   'dead_letter.deleted': { level: 'info', text: 'A dead letter was deleted without being replayed.' },
+  'dashboard.login': { level: 'info', text: 'Someone logged in to the dashboard (`method`: password or magic_link); a new session was started.' },
+  'dashboard.login_refused': { level: 'warn', text: 'A dashboard login was refused (`method`: password or magic_link). Many in a row mean someone is guessing; the login limits answer 429 past DASHBOARD_LOGIN_MAX_PER_IP / _TOTAL.' },
+  'dashboard.magic_link_created': { level: 'info', text: 'A magic link was created (`ref`, its public name; `permanent`). The token itself is never logged.' },
+  'dashboard.magic_link_revoked': { level: 'info', text: 'A permanent magic link was revoked (`ref`).' },
+  'dashboard.check_now': { level: 'info', text: 'An immediate mailbox sync was asked for from the dashboard or its API (`jobId`).' },
+  'dashboard.error': { level: 'error', text: 'A dashboard request failed with an unexpected error (`route`, `err`); the user saw a 500.' },
 } as const satisfies Record<string, { level: 'debug' | 'info' | 'warn' | 'error' | 'fatal'; text: string }>;
 
 export type LogCode = keyof typeof LOG_CODES;

@@ -1,4 +1,4 @@
-import { DelayedError, Queue, Worker, type BackoffStrategy, type Job, type RateLimiterOptions } from 'bullmq';
+import { DelayedError, MetricsTime, Queue, Worker, type BackoffStrategy, type Job, type RateLimiterOptions } from 'bullmq';
 import type { DeadLetter, JobData, QueueContract } from '@render-signal/contracts';
 import type { Logger } from '@render-signal/logger';
 import type { Redis } from 'ioredis';
@@ -97,6 +97,8 @@ export function createProcessor<C extends QueueContract<string, z.ZodType>>(
     concurrency: options.concurrency ?? 1,
     // A lost worker's job is retried after this long; every handler's own timeouts are shorter.
     lockDuration: 60_000,
+    // Per-minute completed/failed counts for the last hour, shown as rates by the dashboard.
+    metrics: { maxDataPoints: MetricsTime.ONE_HOUR },
     ...(options.backoffStrategy ? { settings: { backoffStrategy: options.backoffStrategy } } : {}),
     ...(options.limiter ? { limiter: options.limiter } : {}),
   });

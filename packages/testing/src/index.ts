@@ -18,3 +18,4 @@ export type { OutboundHandler, R2Worker, R2WorkerOptions } from './r2-worker.js'
 export { startTcpProxy } from './tcp-proxy.js';
 export type { TcpProxy } from './tcp-proxy.js';
 export { plainMessage } from './plain-message.js';
+export { DASHBOARD_TEST_ENV, DASHBOARD_TEST_LOGIN } from './dashboard-env.js';

@@ -1,0 +1,112 @@
+import { QUEUES } from '@render-signal/contracts';
+import type { DeliveryLogEntry } from '@render-signal/contracts';
+import { cursorKey, leaseKeys, readCursor } from '@render-signal/imap-fetcher';
+import type { DeadLetterStore } from '@render-signal/queue';
+import type { Settings } from '@render-signal/settings';
+import { endpointDisabled, endpointHash, readDeliveryLog, type EndpointDisabled } from '@render-signal/webhook-dispatcher';
+import type { Redis } from 'ioredis';
+
+export type StageName = keyof typeof QUEUES;
+export const STAGES = Object.keys(QUEUES) as StageName[];
+
+export interface StageStatus {
+  stage: StageName;
+  queue: string;
+  counts: { waiting: number; active: number; delayed: number; failed: number; completed: number; dead: number };
+  /** Age of the oldest job still waiting, or null when none waits. */
+  oldestWaitingMs: number | null;
+  /** Jobs completed / failed per minute over the last 15 minutes (BullMQ worker metrics). */
+  completedPerMinute: number;
+  failedPerMinute: number;
+}
+
+export interface FetchStatus {
+  mailbox: string;
+  /** A fetcher holds the sync lease right now (a sync is running). */
+  syncing: boolean;
+  /** A fetcher holds the IDLE connection. */
+  watching: boolean;
+  cursor: { uidValidity: string; lastUid: number } | null;
+  lastSync: { at: string; outcome: string; enqueued: number } | null;
+}
+
+export interface Status {
+  at: string;
+  stages: StageStatus[];
+  fetch: FetchStatus;
+  endpoint: { hash: string; disabled: EndpointDisabled | null } | null;
+  lastDeliveries: DeliveryLogEntry[];
+}
+
+const RATE_MINUTES = 15;
+
+async function perMinute(store: DeadLetterStore, type: 'completed' | 'failed'): Promise<number> {
+  const metrics = await store.live.getMetrics(type, 0, RATE_MINUTES - 1).catch(() => undefined);
+  const points = metrics?.data ?? [];
+  return points.length === 0 ? 0 : Math.round((points.reduce((a, b) => a + Number(b), 0) / RATE_MINUTES) * 10) / 10;
+}
+
+async function stageStatus(stage: StageName, store: DeadLetterStore, now: number): Promise<StageStatus> {
+  const [live, dead, [oldest], completedPerMinute, failedPerMinute] = await Promise.all([
+    store.live.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed', 'waiting-children'),
+    store.dead.getJobCounts('waiting', 'prioritized', 'delayed'),
+    store.live.getJobs(['waiting'], 0, 0, true),
+    perMinute(store, 'completed'),
+    perMinute(store, 'failed'),
+  ]);
+  const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+  return {
+    stage,
+    queue: QUEUES[stage].name,
+    counts: {
+      waiting: (live.waiting ?? 0) + (live.prioritized ?? 0) + (live['waiting-children'] ?? 0),
+      active: live.active ?? 0,
+      delayed: live.delayed ?? 0,
+      failed: live.failed ?? 0,
+      completed: live.completed ?? 0,
+      dead: sum(dead),
+    },
+    oldestWaitingMs: oldest ? Math.max(0, now - oldest.timestamp) : null,
+    completedPerMinute,
+    failedPerMinute,
+  };
+}
+
+async function fetchStatus(redis: Redis, prefix: string, mailbox: string, store: DeadLetterStore): Promise<FetchStatus> {
+  const [syncing, watching, cursor, [last]] = await Promise.all([
+    redis.exists(leaseKeys(prefix, mailbox).lease),
+    redis.exists(leaseKeys(`${prefix}:watch`, mailbox).lease),
+    readCursor(redis, cursorKey(prefix, mailbox)),
+    store.live.getJobs(['completed'], 0, 0),
+  ]);
+  const result = last?.returnvalue as { outcome?: string; enqueued?: number } | undefined;
+  return {
+    mailbox,
+    syncing: syncing === 1,
+    watching: watching === 1,
+    cursor: cursor ?? null,
+    lastSync: last?.finishedOn ? { at: new Date(last.finishedOn).toISOString(), outcome: result?.outcome ?? 'unknown', enqueued: result?.enqueued ?? 0 } : null,
+  };
+}
+
+/** One read of everything the status page and `/api/status` show. */
+export async function readStatus(options: {
+  redis: Redis;
+  prefix: string;
+  mailbox: string;
+  stages: ReadonlyMap<StageName, DeadLetterStore>;
+  settings: Settings;
+  timezone: string;
+  now: Date;
+}): Promise<Status> {
+  const { redis, prefix, now } = options;
+  const url = options.settings.webhook.url;
+  const hash = url ? endpointHash(url) : undefined;
+  const [stages, fetch, disabled, lastDeliveries] = await Promise.all([
+    Promise.all(STAGES.map((stage) => stageStatus(stage, options.stages.get(stage)!, now.getTime()))),
+    fetchStatus(redis, prefix, options.mailbox, options.stages.get('fetch')!),
+    hash ? endpointDisabled(redis, prefix, hash) : Promise.resolve(undefined),
+    readDeliveryLog(redis, prefix, { limit: 10, timezone: options.timezone }),
+  ]);
+  return { at: now.toISOString(), stages, fetch, endpoint: hash ? { hash, disabled: disabled ?? null } : null, lastDeliveries };
+}
