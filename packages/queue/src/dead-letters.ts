@@ -3,7 +3,7 @@ import { deadLetterSchema, type DeadLetter, type QueueContract } from '@render-s
 import type { Logger } from '@render-signal/logger';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
-import { PermanentError } from './errors.js';
+import { errorCode, PermanentError } from './errors.js';
 import { summarise } from './producer.js';
 
 type AnyContract = QueueContract<string, z.ZodType>;
@@ -32,7 +32,9 @@ export interface DeadLetterFilter {
 export type ReplayResult =
   | { letterId: string; outcome: 'replayed'; replayJobId: string }
   /** No such letter: it was deleted, or replayed by someone else in the meantime. */
-  | { letterId: string; outcome: 'not_found' };
+  | { letterId: string; outcome: 'not_found' }
+  /** (replayMatching only) The letter's data no longer fits the queue contract; it stays. */
+  | { letterId: string; outcome: 'invalid' };
 
 // A dead-letter queue has no worker: its letters stay waiting (BullMQ 6 has no paused list).
 const LETTER_STATES = ['waiting', 'prioritized', 'delayed'] as const;
@@ -124,10 +126,17 @@ export class DeadLetterStore {
     return { letterId, outcome: 'replayed', replayJobId: claimed };
   }
 
-  /** Replays every letter matching the filter, one after the other. */
+  /** Replays every letter matching the filter, one after the other; one that cannot be replayed does not stop the rest. */
   async replayMatching(filter: DeadLetterFilter, jobOptions: Omit<JobsOptions, 'jobId'> = {}): Promise<ReplayResult[]> {
     const results: ReplayResult[] = [];
-    for (const { letterId } of await this.list(filter)) results.push(await this.replay(letterId, jobOptions));
+    for (const { letterId } of await this.list(filter)) {
+      results.push(
+        await this.replay(letterId, jobOptions).catch((err: unknown): ReplayResult => {
+          if (errorCode(err) === 'job.invalid_data') return { letterId, outcome: 'invalid' };
+          throw err;
+        }),
+      );
+    }
     return results;
   }
 

@@ -162,6 +162,12 @@ describe('DeadLetterStore', () => {
   it('refuses to replay data that no longer matches the contract, and deletes on request', async () => {
     await park('sample.a', { data: { id: 'sample.a', n: 'one' } });
     await expect(store.replay('sample.a')).rejects.toThrow(PermanentError);
+    // Replaying all of them reports it and goes on with the others.
+    await park('sample.b', { failedAt: new Date(NOW.getTime() - 2 * HOUR).toISOString() });
+    expect(await store.replayMatching({})).toEqual([
+      { letterId: 'sample.a', outcome: 'invalid' },
+      { letterId: 'sample.b', outcome: 'replayed', replayJobId: 'sample.b.replay1' },
+    ]);
     expect(await store.remove('sample.a')).toBe(true);
     expect(await store.remove('sample.a')).toBe(false);
     expect(await store.list()).toEqual([]);

@@ -1,5 +1,6 @@
 import { readDeliveryLog } from '@render-signal/webhook-dispatcher';
 import { enableEndpoint, endpointHash } from '@render-signal/webhook-dispatcher';
+import { errorCode } from '@render-signal/queue';
 import { withoutSecrets, type SettingsUpdateResult } from '@render-signal/settings';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
@@ -32,6 +33,12 @@ export function toFilter(f: z.infer<typeof filterSchema>) {
     ...(f.maxAgeSeconds !== undefined ? { maxAgeMs: f.maxAgeSeconds * 1000 } : {}),
     ...(f.limit !== undefined ? { limit: f.limit } : {}),
   };
+}
+
+/** A letter whose data no longer fits its queue contract cannot be replayed: undefined. */
+export function unreplayable(err: unknown): undefined {
+  if (errorCode(err) === 'job.invalid_data') return undefined;
+  throw err;
 }
 
 /** The answer to a settings write, for the JSON API. */
@@ -128,7 +135,8 @@ export function apiRoutes(deps: DashboardDeps): Router {
   router.post('/api/dead-letters/:stage/:letterId/replay', async (req, res) => {
     const stage = stageSchema.safeParse(req.params['stage']);
     if (!stage.success) return badRequest(res, fieldErrors(stage.error).map((e) => ({ ...e, path: 'stage' })));
-    const result = await stages.get(stage.data)!.replay(String(req.params['letterId']));
+    const result = await stages.get(stage.data)!.replay(String(req.params['letterId'])).catch(unreplayable);
+    if (result === undefined) return res.status(422).json({ success: false, message: 'the letter does not match its queue contract; delete it' });
     if (result.outcome === 'not_found') return res.status(404).json({ success: false, ...result });
     res.json({ success: true, ...result });
   });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { csrfToken } from '../auth/security.js';
 import type { DashboardDeps } from '../deps.js';
 import { magicLinkLimiter } from '../rate-limits.js';
+import { unreplayable } from './api-routes.js';
 import { formToPatch, settingsToForm } from '../settings-form.js';
 import { readStatus, STAGES, type StageName } from '../status.js';
 import { accessPage, deadLettersPage, deliveriesPage, messagePage, settingsPage, statusPage, type PageContext } from '../views/pages.js';
@@ -17,6 +18,7 @@ const NOTICES: Record<string, string> = {
   replayed: 'Replayed.',
   'not-found': 'That letter no longer exists (replayed or deleted meanwhile).',
   deleted: 'Deleted.',
+  invalid: 'That letter no longer matches its queue contract and cannot be replayed; delete it.',
   enabled: 'Endpoint re-enabled; postponed deliveries resume.',
   revoked: 'Link revoked.',
 };
@@ -107,8 +109,8 @@ export function pageRoutes(deps: DashboardDeps): Router {
 
   router.post('/dead-letters/replay', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const result = await stages.get(stageOf(body['stage']))!.replay(str(body['letterId']));
-    res.redirect(303, back(body, result.outcome === 'replayed' ? 'replayed' : 'not-found'));
+    const result = await stages.get(stageOf(body['stage']))!.replay(str(body['letterId'])).catch(unreplayable);
+    res.redirect(303, back(body, result === undefined ? 'invalid' : result.outcome === 'replayed' ? 'replayed' : 'not-found'));
   });
 
   router.post('/dead-letters/replay-matching', async (req, res) => {
