@@ -32,4 +32,15 @@ program
     process.exitCode = result.exitCode;
   });
 
+program
+  .command('hash-password')
+  .description('read a password on stdin (its first line) and print the hash to put in TRIGGER_PAGE_PASSWORD')
+  .action(async () => {
+    const { readPasswordLine } = await import('./read-password.js');
+    const password = await readPasswordLine(process.stdin, process.stderr);
+    if (password.length < 12) program.error('the password must have at least 12 characters', { exitCode: EXIT.usage });
+    const { hashPassword } = await import('@render-signal/dashboard');
+    process.stdout.write(`${await hashPassword(password)}\n`);
+  });
+
 await program.parseAsync();
