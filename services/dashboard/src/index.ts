@@ -3,5 +3,5 @@ export { createDashboardApp, SESSION_COOKIE } from './app.js';
 export type { DashboardDeps } from './deps.js';
 export { MagicLinks, signMagicToken } from './auth/magic-links.js';
 export { hashPassword, verifyPassword } from './auth/password.js';
-export { readStatus, STAGES, type StageName, type Status } from './status.js';
+export { ratePerMinute, readStatus, STAGES, type StageName, type Status } from './status.js';
 export { listRoutes, type RouteInfo } from './list-routes.js';

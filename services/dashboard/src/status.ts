@@ -39,11 +39,26 @@ export interface Status {
 }
 
 const RATE_MINUTES = 15;
+const MINUTE = 60_000;
 
-async function perMinute(store: DeadLetterStore, type: 'completed' | 'failed'): Promise<number> {
-  const metrics = await store.live.getMetrics(type, 0, RATE_MINUTES - 1).catch(() => undefined);
-  const points = metrics?.data ?? [];
-  return points.length === 0 ? 0 : Math.round((points.reduce((a, b) => a + Number(b), 0) / RATE_MINUTES) * 10) / 10;
+/**
+ * Jobs per minute over the last RATE_MINUTES, from BullMQ's worker metrics. BullMQ closes a
+ * minute only when the next job finishes: the jobs of the minute of the last event are in
+ * `count - prevCount`, and `data[i]` is the (i+1)-th minute before that one. Minutes are placed
+ * against the current time, so an idle queue's old counts age out.
+ */
+export function ratePerMinute(metrics: { meta: { count: number; prevTS: number; prevCount: number }; data: (number | string)[] } | undefined, now: number): number {
+  if (!metrics || !metrics.meta.prevTS) return 0;
+  const since = Math.floor(now / MINUTE) - Math.floor(Number(metrics.meta.prevTS) / MINUTE);
+  let total = since < RATE_MINUTES ? Number(metrics.meta.count) - Number(metrics.meta.prevCount) : 0;
+  metrics.data.forEach((n, i) => {
+    if (since + 1 + i < RATE_MINUTES) total += Number(n);
+  });
+  return Math.round((total / RATE_MINUTES) * 10) / 10;
+}
+
+async function perMinute(store: DeadLetterStore, type: 'completed' | 'failed', now: number): Promise<number> {
+  return ratePerMinute(await store.live.getMetrics(type, 0, RATE_MINUTES).catch(() => undefined), now);
 }
 
 async function stageStatus(stage: StageName, store: DeadLetterStore, now: number): Promise<StageStatus> {
@@ -51,8 +66,8 @@ async function stageStatus(stage: StageName, store: DeadLetterStore, now: number
     store.live.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed', 'waiting-children'),
     store.dead.getJobCounts('waiting', 'prioritized', 'delayed'),
     store.live.getJobs(['waiting'], 0, 0, true),
-    perMinute(store, 'completed'),
-    perMinute(store, 'failed'),
+    perMinute(store, 'completed', now),
+    perMinute(store, 'failed', now),
   ]);
   const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
   return {

@@ -132,7 +132,7 @@ export class Client {
     return match[1]!;
   }
 
-  async login(user = USER, password = PASSWORD): Promise<Answer> {
+  async login(user: string = USER, password: string = PASSWORD): Promise<Answer> {
     const token = await this.csrf('/login');
     return this.request('POST', '/login', { form: { _csrf: token, username: user, password } });
   }

@@ -68,7 +68,7 @@ export function loginPage(options: { csrf: string; next: string; error?: string 
 
 const ago = (ms: number | null) => {
   if (ms === null) return '—';
-  const s = Math.round(ms / 1000);
+  const s = Math.max(0, Math.round(ms / 1000));
   return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
 };
 
@@ -278,9 +278,10 @@ th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #8883
 .stack label { display: grid; gap: .2rem; }
 .stack label.check, label.check { display: inline-flex; gap: .4rem; align-items: center; margin-right: .8rem; }
 .row { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; margin-bottom: 1rem; }
-fieldset { display: grid; gap: .6rem; border: 1px solid #8885; border-radius: 6px; }
+fieldset { display: grid; gap: .6rem; border: 1px solid #8885; border-radius: 6px; min-width: 0; }
 fieldset.days { display: block; }
-input, select, textarea, button { font: inherit; padding: .35rem .5rem; max-width: 100%; }
+input, select, textarea, button { font: inherit; padding: .35rem .5rem; max-width: 100%; box-sizing: border-box; }
+.stack input:not([type=checkbox]), .stack textarea { width: 100%; }
 button { cursor: pointer; border-radius: 5px; border: 1px solid var(--accent); background: var(--accent); color: #fff; }
 button.danger { background: var(--bad); border-color: var(--bad); }
 form.inline { display: inline; }
