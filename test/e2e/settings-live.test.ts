@@ -62,6 +62,28 @@ describe('settings changed at run time (as the dashboard does) apply without a r
     expect(p.receiver.requests).toHaveLength(1);
   });
 
+  it('applies the original runtime flag "send without links" from the settings', async () => {
+    const sender = PROFILE_A_SENDERS.split(',')[0]!;
+    const noLinks = (n: number) =>
+      Buffer.from(
+        [`From: Planning <${sender}>`, 'To: inbox@example.org', `Subject: Point planning ${n}`, `Message-ID: <no-links.${n}@studio.example>`, 'Date: Tue, 13 Jan 2026 10:05:00 +0100', 'Content-Type: text/plain; charset=utf-8', '', 'Rien à livrer aujourd\'hui.', ''].join('\r\n'),
+      );
+    const before = p.receiver.requests.length;
+    const current = await store.read();
+    const reset = await store.update({ patch: { senderAllowlist: [sender] }, expectedVersion: current.version, updatedBy: 'ops@example.com' });
+    expect(reset.status).toBe('updated');
+    await p.logs.waitFor((l) => l.code === 'settings.changed' && l.version === current.version + 1);
+    await p.deliver(noLinks(1));
+    await p.logs.waitFor((l) => l.code === 'parse.skipped' && l.reason === 'no_delivery_links');
+
+    const allowed = await store.update({ patch: { processing: { sendWithoutLinks: true } }, expectedVersion: current.version + 1, updatedBy: 'ops@example.com' });
+    expect(allowed.status).toBe('updated');
+    await p.logs.waitFor((l) => l.code === 'settings.changed' && l.version === current.version + 2);
+    await p.deliver(noLinks(2));
+    const requests = await p.receiver.waitForRequests(before + 1, 20_000);
+    expect((requests[before]!.json as { subject: string }).subject).toBe('Point planning 2');
+  });
+
   it('sends to a webhook URL changed at run time, signed with the new secret', async () => {
     const other = await startWebhookReceiver();
     try {

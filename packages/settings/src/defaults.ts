@@ -28,6 +28,7 @@ export function settingsDefaultsFromConfig(config: Config): Settings {
     polling: { ...config.polling, activeDays: [...config.polling.activeDays], enabled: true },
     senderAllowlist: [...rules.senderAllowlist],
     providerAllowlist: [...config.r2.allowedHosts],
+    processing: { dedupeByMessageId: config.dedupe.enabled, sendWithoutLinks: rules.allowWithoutLinks },
     killSwitches: { fetchPaused: false, dispatchPaused: false, offloadDisabled: false },
   };
 }

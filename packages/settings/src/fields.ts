@@ -31,6 +31,8 @@ export const SETTINGS_FIELDS: readonly SettingsFieldDoc[] = [
   { path: 'polling.enabled', type: 'boolean', default: 'true', description: 'False stops polling altogether.' },
   { path: 'senderAllowlist', type: 'list of e-mail addresses', default: '`SENDER_OF_INTEREST_FOR_POLLING`', description: 'Senders whose mail is processed, lower-cased; empty = every sender.' },
   { path: 'providerAllowlist', type: 'list of host names', default: '`R2_ALLOWED_HOSTS`', description: 'Hosts delivery links may be copied from; an entry also covers its subdomains.' },
+  { path: 'processing.dedupeByMessageId', type: 'boolean', default: 'not `DISABLE_EMAIL_ID_DEDUP`', description: 'True: a message whose Message-ID was already handed on (another copy, a mailbox reset) is not sent again.' },
+  { path: 'processing.sendWithoutLinks', type: 'boolean', default: '`ALLOW_CUSTOM_WEBHOOK_WITHOUT_LINKS`', description: 'True: emails without a delivery link are sent too; false skips them (reason `no_delivery_links`).' },
   { path: 'killSwitches.fetchPaused', type: 'boolean', default: 'false', description: 'True: the imap-fetcher does not sync the mailbox.' },
   { path: 'killSwitches.dispatchPaused', type: 'boolean', default: 'false', description: 'True: the webhook-dispatcher takes no jobs; they wait in the queue.' },
   { path: 'killSwitches.offloadDisabled', type: 'boolean', default: 'false', description: 'True: links are passed through without an R2 copy.' },

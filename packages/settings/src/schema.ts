@@ -139,6 +139,7 @@ export function settingsPatchSchema(options: SchemaOptions = {}): z.ZodType<Sett
       }),
       senderAllowlist: z.array(email, { error: 'expected a list of e-mail addresses' }).transform(unique).optional(),
       providerAllowlist: z.array(hostName, { error: 'expected a list of host names' }).transform(unique).optional(),
+      processing: section({ dedupeByMessageId: z.boolean().optional(), sendWithoutLinks: z.boolean().optional() }),
       killSwitches: section({ fetchPaused: z.boolean().optional(), dispatchPaused: z.boolean().optional(), offloadDisabled: z.boolean().optional() }),
     },
     { error: 'expected an object' },

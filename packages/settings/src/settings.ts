@@ -54,6 +54,13 @@ export interface Settings {
   senderAllowlist: string[];
   /** Hosts delivery links may be copied from; a host matches an entry or any subdomain of it (R2_ALLOWED_HOSTS). */
   providerAllowlist: string[];
+  /** The original's runtime flags, which its dashboard saved but nothing applied; here the parser reads them per message. */
+  processing: {
+    /** A message already handed on (same Message-ID) is not sent again (the inverse of DISABLE_EMAIL_ID_DEDUP). */
+    dedupeByMessageId: boolean;
+    /** Emails with no delivery link are sent too (ALLOW_CUSTOM_WEBHOOK_WITHOUT_LINKS). */
+    sendWithoutLinks: boolean;
+  };
   killSwitches: {
     /** True: the imap-fetcher does not sync the mailbox. */
     fetchPaused: boolean;

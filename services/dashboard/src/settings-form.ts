@@ -51,6 +51,10 @@ export function formToPatch(form: Form): Record<string, unknown> {
     },
     senderAllowlist: lines(form, 'senderAllowlist'),
     providerAllowlist: lines(form, 'providerAllowlist'),
+    processing: {
+      dedupeByMessageId: checked(form, 'processing.dedupeByMessageId'),
+      sendWithoutLinks: checked(form, 'processing.sendWithoutLinks'),
+    },
     killSwitches: {
       fetchPaused: checked(form, 'killSwitches.fetchPaused'),
       dispatchPaused: checked(form, 'killSwitches.dispatchPaused'),
@@ -83,6 +87,8 @@ export function settingsToForm(s: Settings): Record<string, string | boolean | s
     'polling.enabled': s.polling.enabled,
     senderAllowlist: s.senderAllowlist,
     providerAllowlist: s.providerAllowlist,
+    'processing.dedupeByMessageId': s.processing.dedupeByMessageId,
+    'processing.sendWithoutLinks': s.processing.sendWithoutLinks,
     'killSwitches.fetchPaused': s.killSwitches.fetchPaused,
     'killSwitches.dispatchPaused': s.killSwitches.dispatchPaused,
     'killSwitches.offloadDisabled': s.killSwitches.offloadDisabled,

@@ -6,7 +6,13 @@ import { dispatchAfterOffload, dispatchExists } from './hand-off.js';
 import { parseMessage } from './processor.js';
 
 function rulesFrom(env: Config['rules'], current: Readonly<Settings>): Config['rules'] {
-  return { ...env, senderAllowlist: [...current.senderAllowlist], timezone: current.timezone, window: { ...current.window } };
+  return {
+    ...env,
+    senderAllowlist: [...current.senderAllowlist],
+    timezone: current.timezone,
+    window: { ...current.window },
+    allowWithoutLinks: current.processing.sendWithoutLinks,
+  };
 }
 
 export const parser: ServiceDefinition = {
@@ -29,10 +35,10 @@ export const parser: ServiceDefinition = {
           prefix,
           log,
           clock,
-          // Read per message: the dashboard's allowlist, window and zone apply without a restart.
+          // Read per message: the dashboard's allowlist, window, zone and flags apply without a restart.
           rules: rulesFrom(config.rules, settings.current()),
           holdOutsideWindow: settings.current().webhook.holdOutsideWindow,
-          dedupe: config.dedupe,
+          dedupe: { ...config.dedupe, enabled: settings.current().processing.dedupeByMessageId },
           enqueueDispatch: (d) => dispatch.add(d, { attempts: attempts() }),
           enqueueDispatchAfterOffload: dispatchAfterOffload(flows, dispatch, attempts),
           handedOn: (ref) => dispatchExists(dispatch, ref),

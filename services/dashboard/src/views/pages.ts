@@ -180,6 +180,10 @@ ${csrfField(ctx)}
   <label>Senders whose mail is processed (one per line; empty = everyone)<textarea name="senderAllowlist" id="senderAllowlist" rows="4"${described('senderAllowlist')}>${list('senderAllowlist').join('\n')}</textarea>${problem('senderAllowlist')}</label>
   <label>Hosts whose links may be copied to R2 (one per line)<textarea name="providerAllowlist" id="providerAllowlist" rows="4"${described('providerAllowlist')}>${list('providerAllowlist').join('\n')}</textarea>${problem('providerAllowlist')}</label>
 </fieldset>
+<fieldset><legend>Processing</legend>
+  ${checkbox('processing.dedupeByMessageId', 'Never send the same message twice (by Message-ID)')}
+  ${checkbox('processing.sendWithoutLinks', 'Also send emails that have no delivery link')}
+</fieldset>
 <fieldset><legend>Kill switches</legend>
   ${checkbox('killSwitches.fetchPaused', 'Pause fetching')}
   ${checkbox('killSwitches.dispatchPaused', 'Pause dispatch (webhooks wait in the queue)')}
