@@ -4,8 +4,8 @@ import { defineQueue, RETENTION } from './define-queue.js';
 export const fetchJobSchema = z.object({
   mailbox: z.string().min(1),
   trigger: z.enum(['schedule', 'manual', 'startup', 'push']),
-  /** When a manual sync ("check now") was asked for: each request is its own job. */
-  requestedAt: z.iso.datetime().optional(),
+  /** Names one manual sync ("check now"): each request is its own job, never merged with an earlier one. */
+  requestId: z.uuid().optional(),
 });
 export type FetchJob = z.infer<typeof fetchJobSchema>;
 
@@ -14,5 +14,5 @@ export const fetchQueue = defineQueue({
   name: 'fetch',
   schema: fetchJobSchema,
   defaults: { attempts: 1, removeOnComplete: { age: 3600, count: 100 }, removeOnFail: { age: RETENTION.failed.age, count: 100 } },
-  jobId: (data) => `sync.${encodeURIComponent(data.mailbox)}.${data.trigger}${data.requestedAt ? `.${Date.parse(data.requestedAt)}` : ''}`,
+  jobId: (data) => `sync.${encodeURIComponent(data.mailbox)}.${data.trigger}${data.requestId ? `.${data.requestId}` : ''}`,
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Config, ResolveHost } from '@render-signal/config';
@@ -32,7 +33,7 @@ export function buildDashboardDeps(options: {
     settings: createSettingsStore({ redis, prefix, defaults: settingsDefaultsFromConfig(config), allowLocalTargets: config.allowLocalTargets, log, ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}) }),
     magicLinks: new MagicLinks({ redis, prefix, secretKey: config.dashboard.secretKey, ttlSeconds: config.dashboard.magicLinkTtlSeconds, clock }),
     stages,
-    checkNow: () => fetch.add({ mailbox: config.imap.mailbox, trigger: 'manual', requestedAt: clock().toISOString() }),
+    checkNow: () => fetch.add({ mailbox: config.imap.mailbox, trigger: 'manual', requestId: randomUUID() }),
   };
   return {
     deps,
