@@ -21,6 +21,7 @@ const before: Settings = {
   polling: { activeDays: [0, 1, 2, 3, 4], activeStartHour: 9, activeEndHour: 23, enabled: true },
   senderAllowlist: ['planning@client.example.com'],
   providerAllowlist: ['dropbox.com'],
+  processing: { dedupeByMessageId: true, sendWithoutLinks: false },
   killSwitches: { fetchPaused: false, dispatchPaused: false, offloadDisabled: false },
 };
 

@@ -26,6 +26,7 @@ const DEFAULTS: Settings = {
   polling: { activeDays: [0, 1, 2, 3, 4], activeStartHour: 9, activeEndHour: 23, enabled: true },
   senderAllowlist: [],
   providerAllowlist: ['dropbox.com'],
+  processing: { dedupeByMessageId: true, sendWithoutLinks: false },
   killSwitches: { fetchPaused: false, dispatchPaused: false, offloadDisabled: false },
 };
 
