@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image for every service; the command picks which: `start` (all), `start parser`, ...
+# One image for every service; the command picks which: `node packages/cli/dist/main.js start parser`, ...
 
 FROM node:20-bookworm-slim AS build
 RUN npm install -g pnpm@10
@@ -9,7 +9,8 @@ COPY packages packages
 COPY services services
 COPY test/e2e/package.json test/e2e/package.json
 RUN pnpm install --frozen-lockfile
-RUN pnpm build
+# Only what the entry point needs (the test helpers are not part of the image).
+RUN pnpm exec tsc -b packages/cli
 # Keep only what runs: production dependencies, compiled output.
 RUN CI=true pnpm install --frozen-lockfile --prod \
   && find packages services -name "*.tsbuildinfo" -delete \
@@ -23,5 +24,5 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app /app
 USER node
 EXPOSE 8000 9400
-ENTRYPOINT ["node", "packages/cli/dist/main.js"]
-CMD ["start"]
+# The command names the service (`... start parser`); without one, every service runs in one process.
+CMD ["node", "packages/cli/dist/main.js", "start"]
