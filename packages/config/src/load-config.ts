@@ -63,6 +63,8 @@ export interface Config {
     linksMaxEntries: number;
   };
   http: { port: number; metricsPort: number };
+  /** Lock of a running job (JOB_LOCK_SECONDS). */
+  jobs: { lockMs: number };
   dashboard: {
     user: string;
     /** Plain text or a `scrypt:` hash (see verifyPassword in the dashboard). */
@@ -141,6 +143,7 @@ const schemas = {
   R2_FETCH_FOLDER_TIMEOUT_SECONDS: intVar(1, 900),
   R2_OFFLOAD_DEADLINE_SECONDS: intVar(1, 86_400),
   R2_LINKS_MAX_ENTRIES: intVar(0, 100_000),
+  JOB_LOCK_SECONDS: intVar(2, 3_600),
   RENDER_SIGNAL_ALLOW_LOCAL_TARGETS: booleanVar,
   PORT: intVar(0, 65535),
   TRIGGER_PAGE_USER: z.string().trim().min(1),
@@ -302,6 +305,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       linksMaxEntries: p.R2_LINKS_MAX_ENTRIES,
     },
     http: { port: p.PORT, metricsPort: p.METRICS_PORT },
+    jobs: { lockMs: p.JOB_LOCK_SECONDS * 1000 },
     dashboard: {
       user: p.TRIGGER_PAGE_USER,
       password: p.TRIGGER_PAGE_PASSWORD,

@@ -74,6 +74,7 @@ export const VARIABLES = [
   { name: 'R2_FETCH_FOLDER_TIMEOUT_SECONDS', aliases: [], default: '120', description: 'Timeout of one Worker call for a Dropbox folder link (`/scl/fo/`), which the Worker receives as a zip built on the fly.' },
   { name: 'R2_OFFLOAD_DEADLINE_SECONDS', aliases: [], default: '300', description: 'How long after the email was handed on its links may keep trying: past it, a link that could not be copied goes out with its source URL, so the webhook is never held longer than this.' },
   { name: 'R2_LINKS_MAX_ENTRIES', aliases: [], default: '1000', description: 'Number of source→R2 pairs kept in Redis (`<prefix>:r2:links`, newest first).' },
+  { name: 'JOB_LOCK_SECONDS', aliases: [], default: '60', description: 'How long a worker holds a job it runs (renewed while it runs). A worker that dies mid-job (killed, out of memory) leaves its job to another worker after at most this long plus the stalled-job check (every half of it). Every stage\'s own timeouts are shorter.' },
   { name: 'RENDER_SIGNAL_ALLOW_LOCAL_TARGETS', aliases: [], default: 'false', description: 'Development only: lets the webhook, the Worker endpoint and source links point at `http://127.0.0.1` or `localhost`. Refused when `NODE_ENV=production`.' },
   { name: 'PORT', aliases: [], default: '8000', description: 'HTTP port of the dashboard.' },
   { name: 'TRIGGER_PAGE_USER', aliases: ['DASHBOARD_USER'], default: 'admin', description: 'Dashboard login name (the only user).' },

@@ -37,6 +37,12 @@ export interface ProcessorOptions {
    * the count in Redis). Jobs over the limit wait; none is dropped.
    */
   limiter?: RateLimiterOptions;
+  /**
+   * How long a running job stays locked to this worker (renewed while it runs): a worker that
+   * dies leaves its jobs to others after this, plus the stalled check (every half of it).
+   * JOB_LOCK_SECONDS; 60 s by default.
+   */
+  lockDurationMs?: number;
 }
 
 export interface RunningProcessor {
@@ -96,7 +102,8 @@ export function createProcessor<C extends QueueContract<string, z.ZodType>>(
     prefix,
     concurrency: options.concurrency ?? 1,
     // A lost worker's job is retried after this long; every handler's own timeouts are shorter.
-    lockDuration: 60_000,
+    lockDuration: options.lockDurationMs ?? 60_000,
+    stalledInterval: Math.min(30_000, Math.max(1_000, Math.round((options.lockDurationMs ?? 60_000) / 2))),
     // Per-minute completed/failed counts for the last hour, shown as rates by the dashboard.
     metrics: { maxDataPoints: MetricsTime.ONE_HOUR },
     ...(options.backoffStrategy ? { settings: { backoffStrategy: options.backoffStrategy } } : {}),

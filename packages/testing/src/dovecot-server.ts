@@ -43,6 +43,8 @@ export interface DovecotServer {
    * needed. `internalDate` sets the arrival date the server records (IMAP SEARCH SINCE uses it).
    */
   append(user: string, raw: Buffer | string, mailbox?: string, flags?: string[], internalDate?: Date): Promise<AppendResult>;
+  /** APPENDs many messages to INBOX over one connection, in order; resolves with their UIDs. */
+  appendMany(user: string, raws: readonly (Buffer | string)[]): Promise<number[]>;
   /** The environment that points render-signal at `user`'s mailbox here (implicit TLS, this CA). */
   mailboxEnv(user: string): NodeJS.ProcessEnv;
 }
@@ -142,6 +144,24 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotSe
     throw error;
   }
 
+  /** A logged-in client of `user` over TLS, verifying the test CA. */
+  async function connect(user: string): Promise<ImapFlow> {
+    const pass = users[user];
+    if (pass === undefined) throw new Error(`unknown Dovecot test user ${JSON.stringify(user)}`);
+    const client = new ImapFlow({
+      host: '127.0.0.1',
+      port,
+      secure: true,
+      tls: { ca: caPem, rejectUnauthorized: true },
+      auth: { user, pass },
+      logger: false,
+    });
+    // An emitted 'error' without a listener would crash the test process; the command rejects anyway.
+    client.on('error', () => undefined);
+    await client.connect();
+    return client;
+  }
+
   return {
     host: '127.0.0.1',
     port,
@@ -180,20 +200,22 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<DovecotSe
         POLLING_ACTIVE_END_HOUR: '24',
       };
     },
+    async appendMany(user, raws) {
+      const client = await connect(user);
+      try {
+        const uids: number[] = [];
+        for (const raw of raws) {
+          const result = await client.append('INBOX', raw);
+          if (!result || result.uid === undefined) throw new Error('APPEND to INBOX returned no UIDPLUS data');
+          uids.push(result.uid);
+        }
+        return uids;
+      } finally {
+        await client.logout().catch(() => client.close());
+      }
+    },
     async append(user, raw, mailbox = 'INBOX', flags = [], internalDate) {
-      const pass = users[user];
-      if (pass === undefined) throw new Error(`unknown Dovecot test user ${JSON.stringify(user)}`);
-      const client = new ImapFlow({
-        host: '127.0.0.1',
-        port,
-        secure: true,
-        tls: { ca: caPem, rejectUnauthorized: true },
-        auth: { user, pass },
-        logger: false,
-      });
-      // An emitted 'error' without a listener would crash the test process; the command rejects anyway.
-      client.on('error', () => undefined);
-      await client.connect();
+      const client = await connect(user);
       try {
         if (mailbox.toUpperCase() !== 'INBOX') await client.mailboxCreate(mailbox);
         const result = await client.append(mailbox, raw, flags, internalDate);

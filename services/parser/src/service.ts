@@ -43,7 +43,7 @@ export const parser: ServiceDefinition = {
           enqueueDispatchAfterOffload: dispatchAfterOffload(flows, dispatch, attempts),
           handedOn: (ref) => dispatchExists(dispatch, ref),
         }),
-      { connection: redis, prefix, log, metrics, lifecycle, concurrency: 4 },
+      { connection: redis, prefix, log, metrics, lifecycle, concurrency: 4, lockDurationMs: config.jobs.lockMs },
     );
   },
 };

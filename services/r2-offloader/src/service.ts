@@ -43,6 +43,7 @@ export function createR2Offloader(options: R2OffloaderOptions = {}): ServiceDefi
           metrics,
           lifecycle,
           concurrency: 8,
+          lockDurationMs: config.jobs.lockMs,
           backoffStrategy: (attemptsMade, _type, _err, job) =>
             offloadRetryDelay({
               exponential: exponentialDelay(attemptsMade, job?.opts.backoff && typeof job.opts.backoff === 'object' ? (job.opts.backoff.delay ?? 5_000) : 5_000, 0.5),
