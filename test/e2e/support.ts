@@ -70,17 +70,24 @@ export interface Pipeline {
  * Redis (own key prefix), with profile A of the fixtures and its fixed clock.
  */
 export async function startPipeline(
-  options: { receiver?: WebhookReceiverOptions; env?: NodeJS.ProcessEnv; services?: readonly ServiceDefinition[] } = {},
+  options: {
+    receiver?: WebhookReceiverOptions;
+    env?: NodeJS.ProcessEnv;
+    services?: readonly ServiceDefinition[];
+    /** Another Redis than the run's shared one (e.g. one the test restarts). */
+    redisUrl?: string;
+  } = {},
 ): Promise<Pipeline> {
   const user = 'alice';
   const prefix = uniquePrefix('e2e');
   const logs = logCapture();
   const dovecot = await startDovecot({ users: { [user]: 'alicepw' } });
   const receiver = await startWebhookReceiver(options.receiver);
-  const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+  const redisUrl = options.redisUrl ?? testRedisUrl();
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const env: NodeJS.ProcessEnv = {
     NODE_ENV: 'test',
-    REDIS_URL: testRedisUrl(),
+    REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,
     ...dovecot.mailboxEnv(user),
     EMAIL_POLLING_INTERVAL_SECONDS: '1',
@@ -110,7 +117,7 @@ export async function startPipeline(
       await redis.quit();
       await receiver.close();
       await dovecot.stop();
-      await deleteKeys(testRedisUrl(), prefix);
+      await deleteKeys(redisUrl, prefix);
     },
   };
 }
