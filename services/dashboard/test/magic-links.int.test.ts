@@ -48,6 +48,18 @@ describe('magic links', () => {
 
     expect(await redeemOver(created.magic_link)).toEqual({ location: '/', loggedIn: true });
     expect(await redeemOver(created.magic_link)).toEqual({ location: '/login?error=link', loggedIn: false });
+
+    // The login form's `magic_token` field (the original's second way in) is one-shot too.
+    const viaForm = (await create(owner)).magic_link.split('/').pop()!;
+    const visitor = new Client(d.url);
+    const csrf = await visitor.csrf('/login');
+    const first = await visitor.request('POST', '/login', { form: { _csrf: csrf, magic_token: viaForm, next: '/deliveries' } });
+    expect([first.status, first.headers.get('location')]).toEqual([303, '/deliveries']);
+    expect((await visitor.request('GET', '/api/status')).status).toBe(200);
+    const other = new Client(d.url);
+    const again = await other.request('POST', '/login', { form: { _csrf: await other.csrf('/login'), magic_token: viaForm } });
+    expect(again.status).toBe(401);
+    expect(again.text).toContain('This link is invalid, expired or already used.');
   });
 
   it('of 50 concurrent redemptions of one link, exactly one logs in (over HTTP and directly)', async () => {
