@@ -6,6 +6,8 @@ export interface TcpProxy {
   readonly port: number;
   /** Connections accepted so far. */
   readonly accepted: number;
+  /** Bytes passed from the target to the clients so far, all connections together. */
+  readonly bytesToClients: number;
   /**
    * From now on, every open connection and every new one goes silent in both directions without
    * closing: a half-open link or a hung server, as a client sees it. Stalled connections stay
@@ -20,6 +22,7 @@ export interface TcpProxy {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   let stalled = false;
   let accepted = 0;
+  let bytesToClients = 0;
   const open = new Set<{ client: Socket; upstream: Socket; silent: boolean }>();
   const server = createServer((client) => {
     accepted += 1;
@@ -27,7 +30,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     const link = { client, upstream, silent: stalled };
     open.add(link);
     client.on('data', (chunk) => link.silent || upstream.write(chunk));
-    upstream.on('data', (chunk) => link.silent || client.write(chunk));
+    upstream.on('data', (chunk: Buffer) => {
+      if (link.silent) return;
+      bytesToClients += chunk.length;
+      client.write(chunk);
+    });
     const end = () => {
       open.delete(link);
       client.destroy();
@@ -43,6 +50,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     port: (server.address() as AddressInfo).port,
     get accepted() {
       return accepted;
+    },
+    get bytesToClients() {
+      return bytesToClients;
     },
     stall() {
       stalled = true;

@@ -6,6 +6,7 @@ import type { ImapFlow } from 'imapflow';
 import type { Redis } from 'ioredis';
 import { advanceCursor, cursorKey, readCursor } from './cursor.js';
 import type { ImapConnect } from './imap-client.js';
+import { LARGE_MESSAGE_BYTES, parkLarge } from './large-message.js';
 import { Lease, leaseKeys } from './lease.js';
 
 export interface FetcherDeps {
@@ -84,16 +85,22 @@ async function syncHoldingLease(data: FetchJob, deps: FetcherDeps, lease: Lease,
   const key = cursorKey(deps.prefix, data.mailbox);
   const client = await deps.connect(signal);
   try {
+    const cursor = await readCursor(redis, key);
     // Read-only (EXAMINE) unless \Seen is to be set; bodies are fetched with BODY.PEEK either way.
     const box = await client.mailboxOpen(data.mailbox, { readOnly: !deps.markSeen }).catch((err: unknown) => {
       // imapflow flags a SELECT refused because the mailbox is not there (NONEXISTENT and the like).
       if ((err as { mailboxMissing?: unknown }).mailboxMissing === true) {
+        // Synced before: the mailbox is being deleted and created again (or restored), which takes
+        // a moment with nothing there. An ordinary failure, retried at the next tick; only a name
+        // never seen is a configuration error that opens the circuit at once for minutes.
+        if (cursor) {
+          throw new RetryableError('fetch.mailbox_gone', `the mailbox ${JSON.stringify(data.mailbox)}, synced before, is not on the server now (deleted, or being created again)`, { cause: err });
+        }
         throw new RetryableError('fetch.mailbox_missing', `the mailbox ${JSON.stringify(data.mailbox)} does not exist on the server (check IMAP_MAILBOX)`, { cause: err });
       }
       throw err;
     });
     const uidValidity = String(box.uidValidity);
-    const cursor = await readCursor(redis, key);
 
     let uids: number[];
     if (cursor && cursor.uidValidity === uidValidity) {
@@ -185,7 +192,8 @@ export function chunksBySize(uids: readonly number[], sizes: ReadonlyMap<number,
 }
 
 /**
- * Hands a chunk of messages on with one FETCH of their sources: each raw message is parked in
+ * Hands a chunk of messages on with one FETCH of their sources (a message above
+ * LARGE_MESSAGE_BYTES is never held whole, see parkLarge): each raw message is parked in
  * Redis, then its parse job is added; \Seen is set on the chunk with one STORE once every job
  * exists. A message too large to download stays unread: its parse job only records it for
  * parse.dead, and the person reading the mailbox still sees it. An expunged message is skipped.
@@ -212,22 +220,41 @@ async function handOffChunk(
     tooLarge += 1;
   }
   if (wanted.length === 0) return { enqueued: 0, tooLarge };
+  const rawKeyOf = (uid: number) => `${deps.prefix}:raw:${messageKey(refOf(uid))}`;
+  const handed: number[] = [];
 
-  // No other IMAP command may run while a FETCH streams: collect first, then hand on.
-  const sources: { uid: number; source: Buffer }[] = [];
-  for await (const msg of client.fetch(wanted.join(','), { uid: true, source: true }, { uid: true })) {
-    if (msg.source) sources.push({ uid: msg.uid, source: msg.source });
+  const whole = wanted.filter((uid) => sizes.get(uid)! <= LARGE_MESSAGE_BYTES);
+  if (whole.length > 0) {
+    // No other IMAP command may run while a FETCH streams: collect first, then hand on.
+    const sources: { uid: number; source: Buffer }[] = [];
+    for await (const msg of client.fetch(whole.join(','), { uid: true, source: true }, { uid: true })) {
+      if (msg.source) sources.push({ uid: msg.uid, source: msg.source });
+    }
+    await Promise.all(
+      sources.map(async ({ uid, source }) => {
+        const rawKey = rawKeyOf(uid);
+        await deps.redis.set(rawKey, source, 'EX', deps.rawTtlSeconds);
+        await deps.enqueueParse({ ref: refOf(uid), rawKey, size: sizes.get(uid) ?? source.length });
+        handed.push(uid);
+      }),
+    );
   }
-  await Promise.all(
-    sources.map(async ({ uid, source }) => {
-      const ref = refOf(uid);
-      const rawKey = `${deps.prefix}:raw:${messageKey(ref)}`;
-      await deps.redis.set(rawKey, source, 'EX', deps.rawTtlSeconds);
-      await deps.enqueueParse({ ref, rawKey, size: sizes.get(uid) ?? source.length });
-    }),
-  );
-  if (deps.markSeen && sources.length > 0) {
-    await client.messageFlagsAdd(sources.map((m) => m.uid).join(','), ['\\Seen'], { uid: true });
+  for (const uid of wanted.filter((u) => sizes.get(u)! > LARGE_MESSAGE_BYTES)) {
+    const rawKey = rawKeyOf(uid);
+    const parked = await parkLarge(client, uid, rawKey, deps);
+    if (parked.outcome === 'gone') continue;
+    if (parked.outcome === 'too_large') {
+      // Longer than RFC822.SIZE said: the cap holds all the same.
+      deps.log.warn({ code: 'fetch.message_too_large', uid, size: parked.bytes, limit: deps.maxMessageBytes });
+      await deps.enqueueParse({ ref: refOf(uid), size: parked.bytes });
+      tooLarge += 1;
+      continue;
+    }
+    await deps.enqueueParse({ ref: refOf(uid), rawKey, size: sizes.get(uid)! });
+    handed.push(uid);
   }
-  return { enqueued: sources.length, tooLarge };
+  if (deps.markSeen && handed.length > 0) {
+    await client.messageFlagsAdd(handed.sort((a, b) => a - b).join(','), ['\\Seen'], { uid: true });
+  }
+  return { enqueued: handed.length, tooLarge };
 }

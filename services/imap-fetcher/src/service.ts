@@ -74,11 +74,19 @@ export const imapFetcher: ServiceDefinition = {
         throw err;
       }
     };
+    let watcher: MailboxWatcher | undefined;
     const sync = (data: FetchJob) =>
-      observed(data.trigger, () => syncMailbox(data, deps)).catch((err: unknown) => {
-        log.error({ code: 'fetch.failed', mailbox: data.mailbox, trigger: data.trigger, err });
-        throw err;
-      });
+      observed(data.trigger, () => syncMailbox(data, deps)).then(
+        (result) => {
+          // What a tick finds (the mailbox back, or recreated under the IDLE connection) concerns the watcher.
+          if (data.mailbox === mailbox) watcher?.noteSynced(result);
+          return result;
+        },
+        (err: unknown) => {
+          log.error({ code: 'fetch.failed', mailbox: data.mailbox, trigger: data.trigger, err });
+          throw err;
+        },
+      );
 
     createProcessor(QUEUES.fetch, sync, {
       connection: redis,
@@ -87,6 +95,7 @@ export const imapFetcher: ServiceDefinition = {
       metrics,
       lifecycle,
       concurrency: 1,
+      lockDurationMs: config.jobs.lockMs,
       deadLetterWhen: (err) => errorCode(err) === 'job.invalid_data',
     });
 
@@ -102,7 +111,7 @@ export const imapFetcher: ServiceDefinition = {
     log.info({ code: 'fetch.scheduled', mailbox, everyMs: config.fetch.intervalMs, idle: config.fetch.idle });
 
     if (config.fetch.idle) {
-      const watcher = new MailboxWatcher({
+      const idle = new MailboxWatcher({
         redis,
         log,
         mailbox,
@@ -114,8 +123,9 @@ export const imapFetcher: ServiceDefinition = {
         syncLeaseKey: leaseKeys(prefix, mailbox).lease,
         leaseTtlMs: config.fetch.leaseTtlMs,
       });
-      watcher.start();
-      lifecycle.onStop('mailbox watcher', () => watcher.stop());
+      watcher = idle;
+      idle.start();
+      lifecycle.onStop('mailbox watcher', () => idle.stop());
     }
   },
 };

@@ -41,12 +41,19 @@ export interface WatcherDeps {
 /**
  * Keeps one IDLE connection on the mailbox (on one instance: the holder of the watch lease) and
  * syncs when the server reports new mail. Syncs never overlap: events that arrive during a sync
- * schedule exactly one more. A closed connection is rebuilt with capped exponential backoff; the
+ * schedule exactly one more. A closed connection is rebuilt with capped exponential backoff, and so
+ * is one whose mailbox was deleted and created again (seen by any sync, see noteSynced); the
  * scheduled tick remains the safety sweep for whatever this misses.
  */
 export class MailboxWatcher {
   private stopped = false;
   private client: ImapFlow | undefined;
+  /** UIDVALIDITY of the mailbox the IDLE connection has open. */
+  private watchedUidValidity: string | undefined;
+  /** Set when that mailbox turned out to be recreated: the connection is being rebuilt. */
+  private recreated = false;
+  /** Ends the minutes-long wait after a missing mailbox or a refused login. */
+  private retryNow: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private syncing: Promise<void> | undefined;
   private syncAgain = false;
@@ -74,6 +81,22 @@ export class MailboxWatcher {
     await this.syncing;
   }
 
+  /**
+   * Told of every sync's result, the scheduled ones included. A completed sync proves the login
+   * works and the mailbox is there, so a watcher waiting minutes after a refusal tries again now. A
+   * sync that found another UIDVALIDITY than the IDLE connection's means the mailbox was deleted
+   * and created again under it: that connection still has the old one selected and hears nothing
+   * of the new one (Dovecot answers one untagged NO, then stays silent), so it is rebuilt.
+   */
+  noteSynced(result: SyncResult): void {
+    if (this.stopped || result.outcome !== 'synced' || result.uidValidity === undefined) return;
+    this.retryNow?.();
+    if (this.client && this.watchedUidValidity !== undefined && this.watchedUidValidity !== result.uidValidity) {
+      this.recreated = true;
+      this.client.close();
+    }
+  }
+
   /** Coalesces: at most one sync runs, and at most one more is queued behind it. */
   requestSync(trigger: FetchJob['trigger']): void {
     if (this.stopped) return;
@@ -91,6 +114,7 @@ export class MailboxWatcher {
       this.syncAgain = false;
       try {
         const result = await this.deps.sync(trigger);
+        this.noteSynced(result);
         // Another instance's sync may have searched before this mail arrived: go again after it.
         if (result.outcome === 'lease_held' && (await this.waitForSyncLease())) this.syncAgain = true;
       } catch (err) {
@@ -125,10 +149,12 @@ export class MailboxWatcher {
       } catch (err) {
         // Retrying a refused login (or a missing mailbox) within seconds only hammers the server,
         // and may lock the account: wait minutes, the scheduled tick keeps trying at its own pace.
-        const retryInMs = needsOperator(err) ? AUTH_FAILURE_RETRY_MS : this.backoff.next();
+        // A sync that succeeds meanwhile (the mailbox was being created again) ends that wait.
+        const refused = needsOperator(err);
+        const retryInMs = refused ? AUTH_FAILURE_RETRY_MS : this.backoff.next();
         log.warn({ code: 'fetch.watch_failed', mailbox, err, retryInMs });
         this.deps.onReconnect?.();
-        await this.pause(retryInMs);
+        await this.pause(retryInMs, refused);
       } finally {
         await lease.release().catch(() => {});
       }
@@ -139,35 +165,41 @@ export class MailboxWatcher {
   private async watch(lease: Lease): Promise<void> {
     const client = await this.deps.connect();
     this.client = client;
+    this.recreated = false;
     this.deps.onWatching?.(true);
     try {
       const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
       client.on('exists', () => this.requestSync('push'));
-      await client.mailboxOpen(this.deps.mailbox, { readOnly: true });
+      const box = await client.mailboxOpen(this.deps.mailbox, { readOnly: true });
+      this.watchedUidValidity = String(box.uidValidity);
       this.deps.log.info({ code: 'fetch.watching', mailbox: this.deps.mailbox, fence: lease.fence });
       // Catch up with whatever arrived while nobody was watching.
       this.requestSync('push');
       while (!this.stopped && !lease.lost && client.usable) {
         await Promise.race([closed, this.pause(Math.max(50, Math.floor(this.deps.leaseTtlMs / 3)))]);
       }
+      if (!this.stopped && this.recreated) throw new Error('the mailbox was deleted and created again (new UIDVALIDITY): watching the new one');
       if (!this.stopped && !client.usable) throw new Error('IMAP connection closed');
     } finally {
       this.client = undefined;
+      this.watchedUidValidity = undefined;
       this.deps.onWatching?.(false);
       client.close();
     }
   }
 
-  /** Waits, unless stop() is called first. */
-  private pause(ms: number): Promise<void> {
+  /** Waits, unless stop() is called first (or, with `untilSynced`, a sync completes first). */
+  private pause(ms: number, untilSynced = false): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.wakers.delete(done);
+        if (this.retryNow === done) this.retryNow = undefined;
         resolve();
       };
       const timer = setTimeout(done, ms);
       this.wakers.add(done);
+      if (untilSynced) this.retryNow = done;
     });
   }
 }

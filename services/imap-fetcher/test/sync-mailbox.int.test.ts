@@ -7,6 +7,7 @@ import { ImapFlow } from 'imapflow';
 import { Redis } from 'ioredis';
 import { Writable } from 'node:stream';
 import { Lease, cursorKey, imapConnector, leaseKeys, readCursor, syncMailbox, type FetcherDeps } from '../src/index.js';
+import { needsOperator } from '../src/watcher.js';
 
 const silent = createLogger({ service: 'test', destination: new Writable({ write: (_c, _e, done) => done() }) });
 
@@ -153,6 +154,21 @@ describe('syncMailbox against Dovecot', () => {
       message: expect.stringContaining('IMAP_MAILBOX'),
     });
     expect(await redis.exists(leaseKeys(prefix, 'Orders').lease)).toBe(0);
+  });
+
+  it('fails a sync whose mailbox, synced before, is gone (being created again) as an ordinary failure', async () => {
+    const d = deps('alice');
+    const cursor = { uidValidity: '1', lastUid: 3 };
+    await redis.hset(cursorKey(prefix, 'Gone'), cursor);
+    const err: unknown = await syncMailbox({ mailbox: 'Gone', trigger: 'schedule' }, d).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: 'fetch.mailbox_gone', message: expect.stringContaining('synced before') });
+    // Not a configuration error: the circuit does not open for minutes, the next tick tries again.
+    expect(needsOperator(err)).toBe(false);
+    expect(await readCursor(redis, cursorKey(prefix, 'Gone'))).toEqual(cursor);
+    expect(await redis.exists(leaseKeys(prefix, 'Gone').lease)).toBe(0);
   });
 
   it('lets one sync at a time hold the mailbox: overlapping syncs enqueue each message once', async () => {

@@ -5,10 +5,36 @@ import { createLogger } from '@render-signal/logger';
 import { createProducer, type Producer } from '@render-signal/queue';
 import { deleteKeys, loadFixture, startDovecot, startTcpProxy, testRedisUrl, uniquePrefix, type DovecotServer } from '@render-signal/testing';
 import { QueueEvents } from 'bullmq';
+import { ImapFlow } from 'imapflow';
 import { Redis } from 'ioredis';
 import { MailboxWatcher, ReconnectBackoff, imapConnector, leaseKeys, syncMailbox, type FetcherDeps } from '../src/index.js';
 
 const silent = createLogger({ service: 'test', destination: new Writable({ write: (_c, _e, done) => done() }) });
+
+/** A logger that keeps its lines; `next` resolves with the next line (already written or to come) that matches. */
+function capturingLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const waiting = new Set<() => void>();
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+      for (const wake of [...waiting]) wake();
+    },
+  });
+  const log = createLogger({ service: 'test', destination });
+  const next = async (match: (line: Record<string, unknown>) => boolean, from = 0): Promise<Record<string, unknown>> => {
+    for (;;) {
+      const found = lines.slice(from).find(match);
+      if (found) return found;
+      await new Promise<void>((resolve) => {
+        const wake = () => (waiting.delete(wake), resolve());
+        waiting.add(wake);
+      });
+    }
+  };
+  return { log, lines, next };
+}
 
 describe('MailboxWatcher (IDLE push) against Dovecot', () => {
   let dovecot: DovecotServer;
@@ -19,7 +45,7 @@ describe('MailboxWatcher (IDLE push) against Dovecot', () => {
   const watchers: MailboxWatcher[] = [];
 
   beforeAll(async () => {
-    dovecot = await startDovecot({ users: { alice: 'alicepw', bob: 'bobpw', carol: 'carolpw', dave: 'davepw' } });
+    dovecot = await startDovecot({ users: { alice: 'alicepw', bob: 'bobpw', carol: 'carolpw', dave: 'davepw', erin: 'erinpw', frank: 'frankpw' } });
     redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
   });
   afterAll(async () => {
@@ -33,15 +59,16 @@ describe('MailboxWatcher (IDLE push) against Dovecot', () => {
     await deleteKeys(testRedisUrl(), prefix);
   });
 
-  /** `watchVia`: the IDLE connection goes there (a proxy) with this timeout; syncs go to Dovecot. */
-  async function watcherFor(user: string, watchVia?: { host: string; port: number; timeoutMs: number }): Promise<MailboxWatcher> {
-    prefix ??= uniquePrefix('watch');
-    const imap = { host: dovecot.host, port: dovecot.port, secure: true, caFile: dovecot.caFile, user, password: dovecot.users[user]!, mailbox: 'INBOX', timeoutMs: 5_000 };
-    const deps: FetcherDeps = {
+  function imapOf(user: string) {
+    return { host: dovecot.host, port: dovecot.port, secure: true, caFile: dovecot.caFile, user, password: dovecot.users[user]!, timeoutMs: 5_000 };
+  }
+
+  function fetcherDeps(user: string): FetcherDeps {
+    return {
       redis,
       prefix,
       log: silent,
-      connect: imapConnector(imap),
+      connect: imapConnector(imapOf(user)),
       enqueueParse: (job) => parse.add(job),
       maxMessageBytes: 10_000_000,
       rawTtlSeconds: 600,
@@ -50,14 +77,24 @@ describe('MailboxWatcher (IDLE push) against Dovecot', () => {
       syncTimeoutMs: 30_000,
       resyncWindowMs: 3 * 86_400_000,
     };
+  }
+
+  /** `watchVia`: the IDLE connection goes there (a proxy) with this timeout; syncs go to Dovecot. */
+  async function watcherFor(
+    user: string,
+    watchVia?: { host: string; port: number; timeoutMs: number },
+    { mailbox = 'INBOX', log = silent }: { mailbox?: string; log?: typeof silent } = {},
+  ): Promise<MailboxWatcher> {
+    prefix ??= uniquePrefix('watch');
+    const deps = fetcherDeps(user);
     const watcher = new MailboxWatcher({
       redis,
-      log: silent,
-      mailbox: 'INBOX',
-      connect: imapConnector({ ...imap, ...watchVia }, { restartMs: 60_000 }),
-      sync: (trigger) => syncMailbox({ mailbox: 'INBOX', trigger }, deps),
-      watchKeys: leaseKeys(`${prefix}:watch`, 'INBOX'),
-      syncLeaseKey: leaseKeys(prefix, 'INBOX').lease,
+      log,
+      mailbox,
+      connect: imapConnector({ ...imapOf(user), ...watchVia }, { restartMs: 60_000 }),
+      sync: (trigger) => syncMailbox({ mailbox, trigger }, deps),
+      watchKeys: leaseKeys(`${prefix}:watch`, mailbox),
+      syncLeaseKey: leaseKeys(prefix, mailbox).lease,
       leaseTtlMs: 1_500,
       backoff: new ReconnectBackoff({ initialMs: 50, maxMs: 500 }),
     });
@@ -123,6 +160,68 @@ describe('MailboxWatcher (IDLE push) against Dovecot', () => {
     expect(standby.watching).toBe(true);
     expect(await redis.get(keys.lease)).not.toBeNull();
   });
+
+  /** What the scheduled tick does: a sync, whose result the service hands to the watcher. */
+  async function tick(watcher: MailboxWatcher, user: string, mailbox: string): Promise<void> {
+    watcher.noteSynced(await syncMailbox({ mailbox, trigger: 'schedule' }, fetcherDeps(user)));
+  }
+
+  /** Deletes the mailbox and creates it again with `raw` in it, over one connection, at once. */
+  async function recreateMailbox(user: string, mailbox: string, raw: Buffer): Promise<{ uid: number; uidValidity: bigint }> {
+    const client = new ImapFlow({ ...imapOf(user), tls: { ca: dovecot.caPem }, auth: { user, pass: dovecot.users[user]! }, logger: false });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      await client.mailboxDelete(mailbox);
+      await client.mailboxCreate(mailbox);
+      const appended = await client.append(mailbox, raw);
+      if (!appended || appended.uid === undefined || appended.uidValidity === undefined) throw new Error('APPEND returned no UIDPLUS data');
+      return { uid: appended.uid, uidValidity: appended.uidValidity };
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  }
+
+  it('re-opens a mailbox deleted and created again under its IDLE connection, once a sync sees the new UIDVALIDITY', async () => {
+    await setUp('recreated');
+    const { log, lines, next } = capturingLogger();
+    await dovecot.append('erin', loadFixture('01-recadrage-dropbox-11h51.eml'), 'Orders');
+    const caughtUp = nextParseJob();
+    const watcher = await watcherFor('erin', undefined, { mailbox: 'Orders', log });
+    await caughtUp;
+    await next((l) => l.code === 'fetch.watching');
+    const watched = lines.length;
+
+    // Created again at once: the IDLE connection keeps the old mailbox selected and hears nothing
+    // of the new one (or the server drops it, which the watcher survives anyway).
+    const recopied = nextParseJob();
+    const copy = await recreateMailbox('erin', 'Orders', loadFixture('01-recadrage-dropbox-11h51.eml'));
+    await tick(watcher, 'erin', 'Orders');
+    expect(await recopied).toBe(`Orders.${copy.uidValidity}.${copy.uid}`);
+    await next((l) => l.code === 'fetch.watching', watched);
+
+    // Nothing polls from here: only an IDLE connection on the new mailbox can report this mail.
+    const pushed = nextParseJob();
+    const appended = await dovecot.append('erin', loadFixture('02-recadrage-date-3-9-2025.eml'), 'Orders');
+    expect(await pushed).toBe(`Orders.${appended.uidValidity}.${appended.uid}`);
+  }, 20_000);
+
+  it('waits minutes after a missing mailbox, but watches as soon as a sync finds it', async () => {
+    await setUp('missing');
+    const { log, next } = capturingLogger();
+    const watcher = await watcherFor('frank', undefined, { mailbox: 'Orders', log });
+    expect(await next((l) => l.code === 'fetch.watch_failed')).toMatchObject({ retryInMs: 300_000 });
+
+    const first = nextParseJob();
+    await dovecot.append('frank', loadFixture('01-recadrage-dropbox-11h51.eml'), 'Orders');
+    await tick(watcher, 'frank', 'Orders');
+    await first;
+    await next((l) => l.code === 'fetch.watching');
+
+    const pushed = nextParseJob();
+    const appended = await dovecot.append('frank', loadFixture('02-recadrage-date-3-9-2025.eml'), 'Orders');
+    expect(await pushed).toBe(`Orders.${appended.uidValidity}.${appended.uid}`);
+  }, 20_000);
 
   it('rebuilds an IDLE connection that goes silent without closing, and catches up', async () => {
     await setUp('stall');
