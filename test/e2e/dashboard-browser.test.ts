@@ -69,7 +69,7 @@ describe('the dashboard in a real browser (headless Chromium)', () => {
     // Bull Board, behind the same session, renders every queue.
     await page.goto(`${base}/admin/queues`);
     await page.getByText('dispatch.dead').first().waitFor({ timeout: 15_000 });
-    await page.getByRole('link', { name: 'dispatch', exact: true }).click();
+    await page.getByRole('link', { name: 'dispatch', exact: true }).first().click();
     await page.waitForURL(/\/admin\/queues\/queue\/dispatch/);
     await page.getByText('Completed', { exact: false }).first().waitFor({ timeout: 15_000 });
     await screenshot(page, SHOTS, '04-bull-board');
