@@ -1,0 +1,76 @@
+// The services of one backlog drain in a fresh process, so that the figure never depends on what
+// the runner ran before (a warm JIT doubles the rate) and the process's CPU time and memory are
+// the services' alone:
+//   node drain-child.mjs '<json>'     json: { env, timeoutMs? }
+// Loads the modules of every service (not timed), prints {"ready":true}, then obeys one word per
+// stdin line:
+//   go     runServices(ALL_SERVICES) with `env` (as `render-signal start` does), then {"started":…}
+//   mark   {"mark":true,…} with the CPU time used since `go` and the RSS
+//   stop   stops the services as production does and prints the result line, then exits
+// Every JSON line goes to stdout; the result is the last one. The services log to a counting sink.
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+
+const { env, timeoutMs = 120_000 } = JSON.parse(process.argv[2] ?? '{}');
+if (!env) {
+  console.error(`usage: drain-child.mjs '{"env":{...}}'`);
+  process.exit(2);
+}
+const [queue, cli] = await Promise.all([import('../../packages/queue/dist/index.js'), import('../../packages/cli/dist/index.js')]);
+const deadline = setTimeout(() => {
+  console.error(`drain-child: not stopped within ${timeoutMs} ms`);
+  process.exit(1);
+}, timeoutMs);
+const kib = (bytes) => Math.round(bytes / 1024);
+
+let logLines = 0;
+const lastLog = [];
+const sink = new Writable({
+  write(chunk, _enc, done) {
+    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+      logLines += 1;
+      lastLog.push(line.slice(0, 300));
+      if (lastLog.length > 3) lastLog.shift();
+    }
+    done();
+  },
+});
+
+async function counter(services, metric) {
+  const m = services.context.metrics.registry.getSingleMetric(metric);
+  if (!m) return null;
+  const out = {};
+  for (const v of (await m.get()).values) out[Object.values(v.labels).join('/') || 'total'] = v.value;
+  return out;
+}
+
+const input = createInterface({ input: process.stdin });
+const commands = input[Symbol.asyncIterator]();
+const next = async (word) => {
+  const { value, done } = await commands.next();
+  if (done || value.trim() !== word) {
+    console.error(`drain-child: expected "${word}" on stdin, got ${done ? 'the end' : JSON.stringify(value)}`);
+    process.exit(1);
+  }
+};
+
+const readyKiB = kib(process.memoryUsage().rss);
+console.log(JSON.stringify({ ready: true }));
+await next('go');
+const cpu0 = process.cpuUsage();
+const services = await queue.runServices(cli.ALL_SERVICES, { env, logDestination: sink });
+console.log(JSON.stringify({ started: true, services: cli.ALL_SERVICES.map((s) => s.name) }));
+await next('mark');
+const atMark = process.cpuUsage(cpu0);
+console.log(JSON.stringify({ mark: true, cpuUs: atMark.user + atMark.system, rssKiB: kib(process.memoryUsage().rss) }));
+await next('stop');
+const syncs = await counter(services, 'render_signal_fetch_syncs_total');
+const jobs = await counter(services, 'render_signal_jobs_total');
+const cpu = process.cpuUsage(cpu0);
+const cleanStop = await services.stop();
+clearTimeout(deadline);
+input.close();
+process.stdin.destroy();
+console.log(
+  JSON.stringify({ cleanStop, logLines, lastLog, syncs, jobs, cpuUs: cpu.user + cpu.system, readyKiB, maxRssKiB: process.resourceUsage().maxRSS }),
+);
