@@ -1,5 +1,5 @@
 // Benchmark "dispatch" (issue: dispatcher): webhooks per second delivered by the dispatch
-// processor (BullMQ worker, endpoint check, signing headers, one got POST, delivery log, metrics)
+// processor (BullMQ worker, endpoint check, signed headers, one got POST, delivery log, metrics)
 // to a local receiver, against the same number of bare got POSTs of the same body, in the same run.
 //   throughput.c8               webhooks/s at concurrency 8 (the service's), goal: ratio >= 0.8
 //   throughput.c8-bullmq-floor  a bare BullMQ processor whose handler is only the got POST: how
@@ -16,6 +16,8 @@ const PER_ROUND = 400;
 const ROUNDS = 7;
 const WARMUP = 200;
 const GOAL = 0.8;
+/** Production signs every webhook (WEBHOOK_SECRET), so ours signs too: 32 bytes, whsec_ form. */
+const SECRET = `whsec_${Buffer.from('render-signal-bench-secret-32-by').toString('base64')}`;
 
 const { load, versionOf } = packagesOf('services/webhook-dispatcher');
 
@@ -42,9 +44,10 @@ function message(uid) {
 }
 
 export async function run() {
-  const [{ default: got }, { Redis }, { loadConfig }, { createLogger }, queue, contracts, dispatcher, testing] = await Promise.all([
+  const [{ default: got }, { Redis }, { Webhook }, { loadConfig }, { createLogger }, queue, contracts, dispatcher, testing] = await Promise.all([
     load('got'),
     load('ioredis'),
+    load('standardwebhooks'),
     import('../../packages/config/dist/index.js'),
     import('../../packages/logger/dist/index.js'),
     import('../../packages/queue/dist/index.js'),
@@ -58,7 +61,7 @@ export async function run() {
   const log = createLogger({ service: 'bench', level: 'info', destination: new Writable({ write: (_c, _e, done) => done() }) });
   const lifecycle = new queue.Lifecycle(log);
   try {
-    const config = loadConfig({ WEBHOOK_URL: receiver.url, RENDER_SIGNAL_ALLOW_LOCAL_TARGETS: 'true' });
+    const config = loadConfig({ WEBHOOK_URL: receiver.url, RENDER_SIGNAL_ALLOW_LOCAL_TARGETS: 'true', WEBHOOK_SECRET: SECRET });
     // The limiter stays on, as in production, but wide enough not to be what is measured.
     const delivery = { ...config.delivery, rateLimit: { max: 1_000_000, durationMs: 60_000 } };
     const prefix = 'bench';
@@ -95,6 +98,7 @@ export async function run() {
       return async (n) => {
         for (let i = 0; i < n; i++) await p.add(message(++uid));
         const target = completed + n;
+        const cpu = process.cpuUsage();
         const start = now();
         await p.queue.resume();
         while (completed < target) {
@@ -102,8 +106,9 @@ export async function run() {
           await new Promise((resolve) => (wake = resolve));
         }
         const ms = now() - start;
+        const used = process.cpuUsage(cpu);
         await p.queue.pause();
-        return ms;
+        return { ms, cpuUs: used.user + used.system };
       };
     };
     const ours = drain(producer, worker);
@@ -113,6 +118,7 @@ export async function run() {
     const baseline = async (n) => {
       const bodies = Array.from({ length: n }, () => JSON.stringify(message(++uid).payload));
       let next = 0;
+      const cpu = process.cpuUsage();
       const start = now();
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
@@ -123,12 +129,24 @@ export async function run() {
           }
         }),
       );
-      return now() - start;
+      const ms = now() - start;
+      const used = process.cpuUsage(cpu);
+      return { ms, cpuUs: used.user + used.system };
     };
 
     const sides = { ours, floor: bare, baseline };
     for (const fn of Object.values(sides)) await fn(WARMUP);
     const rates = { ours: [], floor: [], baseline: [] };
+    // CPU of this process (every thread: main, GC, libuv) per webhook over the timed part, and of
+    // redis-server: on a small machine throughput is bounded by CPU, so these say where a gap
+    // comes from.
+    const cpuUs = { ours: [], floor: [], baseline: [] };
+    const redisCpuUs = { ours: [], floor: [], baseline: [] };
+    const redisCpuMs = async () => {
+      const info = await redis.info('cpu');
+      const field = (k) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? NaN);
+      return (field('used_cpu_sys') + field('used_cpu_user')) * 1000;
+    };
     const orders = [
       ['ours', 'baseline', 'floor'],
       ['baseline', 'floor', 'ours'],
@@ -138,11 +156,19 @@ export async function run() {
       receiver.requests.length = 0; // the receiver records bodies: keep its memory flat
       for (const side of orders[r % orders.length]) {
         globalThis.gc?.();
-        const ms = await sides[side](PER_ROUND);
+        const redisBefore = await redisCpuMs();
+        const { ms, cpuUs: used } = await sides[side](PER_ROUND);
         rates[side].push((PER_ROUND * 1000) / ms);
+        cpuUs[side].push(used / PER_ROUND);
+        // Includes enqueueing this side's jobs (untimed for the rate), a few µs per webhook.
+        redisCpuUs[side].push(((await redisCpuMs()) - redisBefore) * 1000 / PER_ROUND);
       }
       if (receiver.requests.length !== 3 * PER_ROUND) throw new Error(`receiver got ${receiver.requests.length} requests, expected ${3 * PER_ROUND}`);
     }
+    // Ours signed every webhook of the last round, verifiably (the other sides send no signature).
+    const signed = receiver.requests.filter((r) => r.headers['webhook-signature']);
+    if (signed.length !== PER_ROUND) throw new Error(`${signed.length} signed requests in the last round, expected ${PER_ROUND}`);
+    new Webhook(SECRET).verify(signed[0].body, signed[0].headers);
     const logged = await dispatcher.readDeliveryLog(redis, prefix, { limit: 1 });
     if (logged[0]?.outcome !== 'delivered') throw new Error('the delivery log has no delivered entry');
 
@@ -169,8 +195,10 @@ export async function run() {
           bodyBytes: JSON.stringify(message(1).payload).length,
           receiver: 'packages/testing startWebhookReceiver on 127.0.0.1 (records every request)',
           redis: 'private redis-server started for the run',
-          ours: 'startDispatchProcessor (services/webhook-dispatcher): BullMQ worker, endpoint-disabled check, webhook headers, got POST, delivery-log XADD, metrics, info log line to a null sink; limiter on (1e6/min)',
+          ours: 'startDispatchProcessor (services/webhook-dispatcher): BullMQ worker, zod check of the job, endpoint-disabled check, offload results read (the payload has a link), Standard Webhooks headers signed with WEBHOOK_SECRET, got POST, delivery-log XADD, metrics, info log line to a null sink; limiter on (1e6/min)',
           samples: { ours: rates.ours.map(round3), baseline: rates.baseline.map(round3) },
+          cpuUsPerWebhook: Object.fromEntries(Object.entries(cpuUs).map(([k, v]) => [k, round3(median(v))])),
+          redisCpuUsPerWebhook: Object.fromEntries(Object.entries(redisCpuUs).map(([k, v]) => [k, round3(median(v))])),
           roundRatios: roundRatios.map(round3),
           bullmq: versionOf('bullmq'),
         },

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { deliveryLogEntrySchema, type DeliveryLogEntry } from '@render-signal/contracts';
 import { toLocal } from '@render-signal/core';
 import type { Redis } from 'ioredis';
@@ -9,7 +9,7 @@ export const deliveryLogKey = (prefix: string) => `${prefix}:dispatch:delivery-l
 
 /** Short hash of the subject, to tell entries of one email apart from another without the subject. */
 export function subjectHash(subject: string): string {
-  return createHash('sha256').update(subject.trim(), 'utf8').digest('hex').slice(0, 12);
+  return hash('sha256', subject.trim(), 'hex').slice(0, 12);
 }
 
 /** Appends one attempt; the stream keeps about `maxEntries` (MAXLEN ~, trimmed by whole nodes). */

@@ -8,7 +8,7 @@ import { applyOffloadResults } from './apply-offload-results.js';
 import { classifyResponse } from './classify-response.js';
 import { appendDeliveryLog, subjectHash, type DeliveryAttempt } from './delivery-log.js';
 import type { DispatchMetrics } from './dispatch-metrics.js';
-import { disableEndpoint, endpointHash, isEndpointDisabled, rememberPaused } from './endpoint-state.js';
+import { disableEndpoint, endpointHash, isEndpointDisabled, rememberPaused, type EndpointStateReader } from './endpoint-state.js';
 import { ReceiverBusyError } from './receiver-busy-error.js';
 import { parseRetryAfter } from './retry-after.js';
 import { standardWebhookHeaders, webhookId } from './sign.js';
@@ -17,12 +17,18 @@ export interface DispatcherDeps {
   log: Logger;
   http: Got;
   webhook: Config['webhook'];
-  /** Endpoint state and the delivery log live here, under `prefix`. */
+  /**
+   * Endpoint state and the delivery log live here, under `prefix`. The processor passes the
+   * worker's own connection: a delivery-log entry, written without waiting, then reaches Redis
+   * before the job's outcome does.
+   */
   redis: Redis;
   prefix: string;
   /** WEBHOOK_LOG_MAX_ENTRIES. */
   logMaxEntries: number;
   metrics?: DispatchMetrics;
+  /** Reads the endpoint-disabled flag (startDispatchProcessor's reader remembers "enabled" for a second); Redis at every delivery when absent. */
+  endpointState?: EndpointStateReader;
   /** Postpones this job without using up an attempt (kill switch on, endpoint disabled). */
   postpone: (delayMs: number) => Promise<never>;
   /** Values returned by this job's offload children (empty when it has none). */
@@ -72,7 +78,7 @@ export async function deliverWebhook(
   };
   // Two independent reads, in parallel: one round trip of latency per delivery instead of two.
   const [disabled, results] = await Promise.all([
-    isEndpointDisabled(redis, prefix, endpoint),
+    deps.endpointState ? deps.endpointState.isDisabled(endpoint) : isEndpointDisabled(redis, prefix, endpoint),
     // Only an email with links is a flow with offload children to read.
     data.payload.delivery_links?.length ? deps.offloadResults() : [],
   ]);
@@ -88,7 +94,7 @@ export async function deliverWebhook(
   const now = deps.clock();
   const number = attempt.attemptsMade + 1;
   const last = number >= attempt.attempts;
-  const record = (outcome: DeliveryOutcome, ms: number, result: Pick<DeliveryAttempt, 'status' | 'error' | 'reasonCode' | 'retryAfterMs'>) =>
+  const record = (outcome: DeliveryOutcome, ms: number, result: Pick<DeliveryAttempt, 'status' | 'error' | 'reasonCode' | 'retryAfterMs'>): void =>
     recordAttempt(deps, outcome, ms, {
       at: now.toISOString(),
       emailId: data.emailId,
@@ -125,39 +131,41 @@ export async function deliverWebhook(
   } catch (err) {
     const ms = Math.round(performance.now() - started);
     const code = (err as { code?: string }).code ?? 'ERR_UNKNOWN';
-    await record(last ? 'dead' : 'retry', ms, { error: code, reasonCode: 'dispatch.network' });
+    record(last ? 'dead' : 'retry', ms, { error: code, reasonCode: 'dispatch.network' });
     log.warn({ code: 'dispatch.failed', emailId: data.emailId, retryable: true, cause: code, ms, attempt: number });
     throw new RetryableError('dispatch.network', `request failed: ${code}`, { cause: err });
   }
   const ms = Math.round(performance.now() - started);
   const verdict = classifyResponse(status, answer, webhook.requireJsonSuccess);
   if (verdict.ok) {
-    await record('delivered', ms, { status });
+    record('delivered', ms, { status });
     log.info({ code: 'dispatch.delivered', emailId: data.emailId, webhookId: id, status, ms, attempt: number });
     return { status };
   }
   if (verdict.code === 'dispatch.endpoint_gone') {
     // Not a dead letter: every webhook for this endpoint waits until someone re-enables it.
     await disableEndpoint(redis, prefix, { endpoint, status, reason: verdict.reason, disabledAt: now.toISOString(), emailId: data.emailId });
-    await record('disabled', ms, { status, reasonCode: verdict.code });
+    deps.endpointState?.forget(endpoint);
+    record('disabled', ms, { status, reasonCode: verdict.code });
     log.error({ code: 'dispatch.endpoint_disabled', emailId: data.emailId, endpoint, status });
     return pause();
   }
   const retryAfterMs = verdict.retryable && (status === 429 || status === 503) ? parseRetryAfter(retryAfterHeader, now) : undefined;
-  await record(verdict.retryable && !last ? 'retry' : 'dead', ms, { status, reasonCode: verdict.code, retryAfterMs });
+  record(verdict.retryable && !last ? 'retry' : 'dead', ms, { status, reasonCode: verdict.code, retryAfterMs });
   log.warn({ code: 'dispatch.failed', emailId: data.emailId, status, ms, retryable: verdict.retryable, reasonCode: verdict.code, retryAfterMs, attempt: number });
   throw verdict.retryable ? new ReceiverBusyError(verdict.code, verdict.reason, retryAfterMs) : new PermanentError(verdict.code, verdict.reason);
 }
 
 /**
- * Metrics and the delivery log. A failure to write the log never fails the attempt: after a
- * delivered webhook that would mean a retry, i.e. a second webhook.
+ * Metrics and the delivery log. The log entry is sent, not waited for: it is queued on the
+ * connection ahead of whatever this attempt writes next (the job's completion, retry or
+ * postponement), so Redis appends it first, and the attempt does not pay a round trip of its own
+ * for it. A failure to write the log never fails the attempt (after a delivered webhook that
+ * would mean a retry, i.e. a second webhook): it is logged.
  */
-async function recordAttempt(deps: DispatcherDeps, outcome: DeliveryOutcome, ms: number, entry: DeliveryAttempt): Promise<void> {
+function recordAttempt(deps: DispatcherDeps, outcome: DeliveryOutcome, ms: number, entry: DeliveryAttempt): void {
   deps.metrics?.attempt(outcome, entry.status, entry.error, ms);
-  try {
-    await appendDeliveryLog(deps.redis, deps.prefix, entry, deps.logMaxEntries);
-  } catch (err) {
+  appendDeliveryLog(deps.redis, deps.prefix, entry, deps.logMaxEntries).catch((err: unknown) => {
     deps.log.warn({ code: 'redis.error', err, during: 'delivery_log' });
-  }
+  });
 }

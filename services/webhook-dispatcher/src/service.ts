@@ -6,7 +6,7 @@ import { createProcessor, type Lifecycle, type Metrics, type RunningProcessor, t
 import got, { type Got } from 'got';
 import type { Redis } from 'ioredis';
 import { DispatchMetrics } from './dispatch-metrics.js';
-import { endpointHash, isEndpointDisabled } from './endpoint-state.js';
+import { cachedEndpointState, endpointHash, isEndpointDisabled } from './endpoint-state.js';
 import { deliverWebhook } from './processor.js';
 import { webhookBackoff } from './retry-schedule.js';
 
@@ -25,6 +25,8 @@ export interface DispatchProcessorOptions {
   clock: () => Date;
   http?: Got;
   concurrency?: number;
+  /** JOB_LOCK_SECONDS in ms (see createProcessor). */
+  lockDurationMs?: number;
 }
 
 /**
@@ -32,6 +34,7 @@ export interface DispatchProcessorOptions {
  * the `webhook` backoff strategy, the rate limiter, postponing through `moveToDelayed`.
  */
 export function startDispatchProcessor(o: DispatchProcessorOptions): RunningProcessor {
+  const endpointState = cachedEndpointState(o.redis, o.prefix);
   return createProcessor(
     QUEUES.dispatch,
     (data, job, token) =>
@@ -45,6 +48,7 @@ export function startDispatchProcessor(o: DispatchProcessorOptions): RunningProc
           prefix: o.prefix,
           logMaxEntries: o.delivery.logMaxEntries,
           ...(o.dispatchMetrics ? { metrics: o.dispatchMetrics } : {}),
+          endpointState,
           postpone: async (delayMs) => {
             // Moved by hand, so the attempt is not counted; DelayedError tells BullMQ it is done.
             await job.moveToDelayed(Date.now() + delayMs, token);
@@ -62,6 +66,7 @@ export function startDispatchProcessor(o: DispatchProcessorOptions): RunningProc
       metrics: o.metrics,
       lifecycle: o.lifecycle,
       concurrency: o.concurrency ?? 8,
+      ...(o.lockDurationMs ? { lockDurationMs: o.lockDurationMs } : {}),
       backoffStrategy: webhookBackoff(o.retryBaseMs ?? o.delivery.retryBaseMs),
       ...(o.delivery.rateLimit ? { limiter: { max: o.delivery.rateLimit.max, duration: o.delivery.rateLimit.durationMs } } : {}),
     },
@@ -100,6 +105,7 @@ export const webhookDispatcher: ServiceDefinition = {
       delivery: config.delivery,
       retryBaseMs: () => settings.current().webhook.retryBaseDelaySeconds * 1000,
       clock,
+      lockDurationMs: config.jobs.lockMs,
     });
     // Depth of the queue and of its dead letters, read at scrape time.
     const queue = new Queue(QUEUES.dispatch.name, { connection: redis, prefix });

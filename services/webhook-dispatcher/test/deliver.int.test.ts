@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import { DispatchMetrics } from '../src/dispatch-metrics.js';
 import { deliveryLogKey, readDeliveryLog } from '../src/delivery-log.js';
-import { disableEndpoint, enableEndpoint, endpointDisabled, endpointHash, isEndpointDisabled } from '../src/endpoint-state.js';
+import { ENDPOINT_STATE_CACHE_MS, disableEndpoint, enableEndpoint, endpointDisabled, endpointHash, isEndpointDisabled } from '../src/endpoint-state.js';
 import { startDispatchProcessor } from '../src/service.js';
 
 const SECRET = `whsec_${Buffer.from('a-test-secret-of-32-bytes-length').toString('base64')}`;
@@ -277,6 +277,21 @@ describe('webhook delivery through BullMQ', () => {
       expect(await metrics.registry.getSingleMetricAsString('render_signal_dispatch_endpoint_disabled')).toContain(`{endpoint="${endpoint}"} 0`);
     });
 
+    it('is seen within ENDPOINT_STATE_CACHE_MS when another process disabled the endpoint', async () => {
+      receiver = await startWebhookReceiver();
+      const endpoint = endpointHash(receiver.url);
+      const { producer, worker } = start(receiver.url);
+      const delivered = once(worker, 'completed');
+      await producer.add(jobNo(1));
+      await delivered; // this process now trusts "enabled" for a while
+      await disableEndpoint(redis, prefix, { endpoint, status: 410, reason: 'gone', disabledAt: NOW.toISOString(), emailId: 'elsewhere' });
+      await new Promise((resolve) => setTimeout(resolve, ENDPOINT_STATE_CACHE_MS + 100));
+      const second = await producer.add(jobNo(2));
+      await waitForState(producer.queue, second, 'delayed');
+      expect(receiver.requests).toHaveLength(1);
+      expect(logLines.filter((l) => l.code === 'dispatch.endpoint_paused')).toHaveLength(1);
+    });
+
     it('is a state of one URL: another WEBHOOK_URL is another endpoint', async () => {
       receiver = await startWebhookReceiver();
       await disableEndpoint(redis, prefix, { endpoint: endpointHash('https://old.example.org/hook'), status: 410, reason: 'gone', disabledAt: NOW.toISOString(), emailId: 'x' });
@@ -317,6 +332,18 @@ describe('webhook delivery through BullMQ', () => {
     expect(text).toMatch(/render_signal_dispatch_deliveries_total\{class="2xx"\} 1/);
     expect(text).toMatch(/render_signal_dispatch_attempts_total\{outcome="retry"\} 1/);
     expect(text).toMatch(/render_signal_dispatch_latency_seconds_count\{class="2xx"\} 1/);
+  });
+
+  it('delivers (once) even when the delivery log cannot be written, and says so', async () => {
+    receiver = await startWebhookReceiver();
+    await redis.set(deliveryLogKey(prefix), 'not a stream'); // XADD now fails with WRONGTYPE
+    const { job: done, dead } = await deliver(receiver.url);
+    expect(await done.getState()).toBe('completed');
+    expect(dead).toBeUndefined();
+    expect(receiver.requests).toHaveLength(1);
+    const start = Date.now();
+    while (!logLines.some((l) => l.code === 'redis.error' && l.during === 'delivery_log') && Date.now() - start < 5_000) await new Promise((r) => setTimeout(r, 10));
+    expect(logLines.find((l) => l.code === 'redis.error')).toMatchObject({ level: 'warn', during: 'delivery_log' });
   });
 
   it('keeps the delivery log near its cap', async () => {
