@@ -5,6 +5,18 @@ import { Queue } from 'bullmq';
 import { startPipeline, type Pipeline } from './support.js';
 
 const FIXTURE = '01-recadrage-dropbox-11h51';
+/** The fixture's personal data: subject, names, addresses, body text, share key. */
+const PERSONAL = [
+  'Média Solution - Missions Recadrage - Lot 4127',
+  'Missions Recadrage',
+  'b.vasseur@studio-lumiere.example.com',
+  'Bertille',
+  'Vasseur-Quintin',
+  'reception@atelier-retouche.example.org',
+  "Bonjour l'équipe",
+  'Voici les photos',
+  'h2k9x4m7q1w8e5r3t6y0u',
+];
 
 describe('one email from IMAP to the webhook receiver', () => {
   let p: Pipeline;
@@ -64,17 +76,33 @@ describe('one email from IMAP to the webhook receiver', () => {
     expect(lines.map((l) => l.code)).toEqual(expect.arrayContaining(['fetch.synced', 'parse.decided', 'offload.disabled', 'dispatch.delivered']));
 
     const text = p.logs.raw.join('\n');
-    const forbidden = [
-      'Média Solution - Missions Recadrage - Lot 4127',
-      'Missions Recadrage',
-      'b.vasseur@studio-lumiere.example.com',
-      'Bertille',
-      'Vasseur-Quintin',
-      'reception@atelier-retouche.example.org',
-      "Bonjour l'équipe",
-      'Voici les photos',
-      'h2k9x4m7q1w8e5r3t6y0u',
-    ];
-    for (const needle of forbidden) expect(`${needle}: ${text.includes(needle)}`).toBe(`${needle}: false`);
+    for (const needle of PERSONAL) expect(`${needle}: ${text.includes(needle)}`).toBe(`${needle}: false`);
+  });
+
+  it('leaves no subject, address or body in Redis once the webhook is delivered', async () => {
+    const stored: string[] = [];
+    for (const key of await p.redis.keys(`${p.prefix}:*`)) {
+      const type = await p.redis.type(key);
+      const value =
+        type === 'string' ? await p.redis.get(key)
+        : type === 'hash' ? JSON.stringify(await p.redis.hgetall(key))
+        : type === 'list' ? JSON.stringify(await p.redis.lrange(key, 0, -1))
+        : type === 'set' ? JSON.stringify(await p.redis.smembers(key))
+        : type === 'zset' ? JSON.stringify(await p.redis.zrange(key, 0, -1))
+        : type === 'stream' ? JSON.stringify(await p.redis.xrange(key, '-', '+'))
+        : '';
+      stored.push(`${key} ${value ?? ''}`);
+    }
+    expect(stored.length).toBeGreaterThan(10);
+    const text = stored.join('\n');
+    // The share key is a link, not personal data: offload jobs keep their URLs.
+    const personal = PERSONAL.filter((needle) => needle !== 'h2k9x4m7q1w8e5r3t6y0u');
+    const found = personal.filter((needle) => text.includes(needle)).map((needle) => `${needle} in ${stored.filter((s) => s.includes(needle)).map((s) => s.split(' ')[0]).join(', ')}`);
+    expect(found).toEqual([]);
+    // The delivered dispatch job is still there (its id keeps a re-enqueue a no-op), without the payload.
+    const dispatch = new Queue(QUEUES.dispatch.name, { connection: p.redis, prefix: p.prefix });
+    const [delivered] = await dispatch.getJobs(['completed']);
+    await dispatch.close();
+    expect(delivered?.data).toEqual({ ref: expect.objectContaining({ mailbox: 'INBOX' }), emailId: expect.any(String), delivered: true });
   });
 });

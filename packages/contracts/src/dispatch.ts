@@ -16,6 +16,16 @@ export const dispatchJobSchema = z.object({
 });
 export type DispatchJob = z.infer<typeof dispatchJobSchema>;
 
+/**
+ * What a delivered dispatch job keeps: the payload is personal data (subject, sender, body) and
+ * has no use once the receiver has it, so only the references stay while BullMQ keeps the job
+ * (its id still makes a re-enqueue of the same message a no-op). Jobs still waiting, retrying
+ * or parked in `dispatch.dead` keep their payload until delivered, replayed or deleted.
+ */
+export function deliveredDispatchData(data: DispatchJob): { ref: DispatchJob['ref']; emailId: string; delivered: true } {
+  return { ref: data.ref, emailId: data.emailId, delivered: true };
+}
+
 /** The dispatch stage's own backoff type, computed by the webhook-dispatcher's backoff strategy. */
 export const DISPATCH_BACKOFF_TYPE = 'webhook';
 

@@ -1,6 +1,6 @@
 import { DelayedError, Queue } from 'bullmq';
 import type { Config } from '@render-signal/config';
-import { QUEUES } from '@render-signal/contracts';
+import { deliveredDispatchData, QUEUES } from '@render-signal/contracts';
 import type { Logger } from '@render-signal/logger';
 import { createProcessor, type Lifecycle, type Metrics, type RunningProcessor, type ServiceDefinition } from '@render-signal/queue';
 import got, { type Got } from 'got';
@@ -37,8 +37,8 @@ export function startDispatchProcessor(o: DispatchProcessorOptions): RunningProc
   const endpointState = cachedEndpointState(o.redis, o.prefix);
   return createProcessor(
     QUEUES.dispatch,
-    (data, job, token) =>
-      deliverWebhook(
+    async (data, job, token) => {
+      const delivered = await deliverWebhook(
         data,
         {
           log: o.log,
@@ -58,7 +58,12 @@ export function startDispatchProcessor(o: DispatchProcessorOptions): RunningProc
           clock: o.clock,
         },
         { jobId: String(job.id), attemptsMade: job.attemptsMade, attempts: job.opts.attempts ?? 1 },
-      ),
+      );
+      // The payload leaves Redis with the delivery. Not awaited: sent on the worker's connection
+      // ahead of the job's completion, like the delivery-log entry.
+      job.updateData(deliveredDispatchData(data) as never).catch((err: unknown) => o.log.warn({ code: 'redis.error', during: 'forget_payload', err }));
+      return delivered;
+    },
     {
       connection: o.redis,
       prefix: o.prefix,
