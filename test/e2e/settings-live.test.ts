@@ -84,6 +84,16 @@ describe('settings changed at run time (as the dashboard does) apply without a r
     expect((requests[before]!.json as { subject: string }).subject).toBe('Point planning 2');
   });
 
+  it('applies a delivery rate limit changed from the settings to the running dispatcher', async () => {
+    const current = await store.read();
+    const limited = await store.update({ patch: { webhook: { rateLimit: { max: 1, windowSeconds: 60 } } }, expectedVersion: current.version, updatedBy: 'ops@example.com' });
+    expect(limited.status).toBe('updated');
+    expect(await p.logs.waitFor((l) => l.code === 'dispatch.rate_limit_changed')).toMatchObject({ max: 1, windowSeconds: 60 });
+    const lifted = await store.update({ patch: { webhook: { rateLimit: { max: 0 } } }, expectedVersion: current.version + 1, updatedBy: 'ops@example.com' });
+    expect(lifted.status).toBe('updated');
+    expect(await p.logs.waitFor((l) => l.code === 'dispatch.rate_limit_changed' && l['max'] === 0)).toMatchObject({ windowSeconds: null });
+  });
+
   it('sends to a webhook URL changed at run time, signed with the new secret', async () => {
     const other = await startWebhookReceiver();
     try {

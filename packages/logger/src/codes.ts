@@ -55,6 +55,7 @@ export const LOG_CODES = {
   'dispatch.endpoint_enabled': { level: 'info', text: 'A disabled endpoint was re-enabled; `resumed` deliveries that were waiting for it go out now.' },
   'dead_letter.replayed': { level: 'info', text: 'A dead letter was put back on its live queue under a new job id (`replayJobId`) and removed from `<queue>.dead`.' },
   'dead_letter.deleted': { level: 'info', text: 'A dead letter was deleted without being replayed.' },
+  'dispatch.rate_limit_changed': { level: 'info', text: 'The delivery rate limit changed at run time (`max` per `windowSeconds`; 0 = none); it applies from the next delivery, the current window restarting.' },
   'dashboard.login': { level: 'info', text: 'Someone logged in to the dashboard (`method`: password or magic_link); a new session was started.' },
   'dashboard.login_refused': { level: 'warn', text: 'A dashboard login was refused (`method`: password or magic_link). Many in a row mean someone is guessing; the login limits answer 429 past DASHBOARD_LOGIN_MAX_PER_IP / _TOTAL.' },
   'dashboard.magic_link_created': { level: 'info', text: 'A magic link was created (`ref`, its public name; `permanent`). The token itself is never logged.' },

@@ -104,6 +104,9 @@ export function createProcessor<C extends QueueContract<string, z.ZodType>>(
     // A lost worker's job is retried after this long; every handler's own timeouts are shorter.
     lockDuration: options.lockDurationMs ?? 60_000,
     stalledInterval: Math.min(30_000, Math.max(1_000, Math.round((options.lockDurationMs ?? 60_000) / 2))),
+    // A rate-limited worker looks again within 2 s (one cheap script call), so a limit changed at
+    // run time applies at once rather than at the end of the old window.
+    maximumRateLimitDelay: 2_000,
     // Per-minute completed/failed counts for the last hour, shown as rates by the dashboard.
     metrics: { maxDataPoints: MetricsTime.ONE_HOUR },
     ...(options.backoffStrategy ? { settings: { backoffStrategy: options.backoffStrategy } } : {}),

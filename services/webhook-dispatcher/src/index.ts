@@ -9,3 +9,4 @@ export { ReceiverBusyError } from './receiver-busy-error.js';
 export { disableEndpoint, enableEndpoint, endpointDisabled, endpointHash, isEndpointDisabled, type EndpointDisabled } from './endpoint-state.js';
 export { appendDeliveryLog, deliveryLogKey, readDeliveryLog, subjectHash, type DeliveryAttempt, type DeliveryLogQuery } from './delivery-log.js';
 export { DispatchMetrics, statusClass, type StatusClass } from './dispatch-metrics.js';
+export { applyRateLimit, rateLimitOf, type RateLimit } from './rate-limit.js';

@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { DispatchMetrics } from './dispatch-metrics.js';
 import { cachedEndpointState, endpointHash, isEndpointDisabled } from './endpoint-state.js';
 import { deliverWebhook } from './processor.js';
+import { applyRateLimit, rateLimitOf } from './rate-limit.js';
 import { webhookBackoff } from './retry-schedule.js';
 
 export interface DispatchProcessorOptions {
@@ -99,7 +100,7 @@ export const webhookDispatcher: ServiceDefinition = {
       const endpoint = endpointHash(settings.current().webhook.url);
       return { endpoint, disabled: await isEndpointDisabled(redis, prefix, endpoint) };
     });
-    const { deadLetters } = startDispatchProcessor({
+    const { worker, deadLetters } = startDispatchProcessor({
       redis,
       prefix,
       log,
@@ -107,7 +108,8 @@ export const webhookDispatcher: ServiceDefinition = {
       dispatchMetrics,
       lifecycle,
       webhook,
-      delivery: config.delivery,
+      // The dashboard's limit when one is stored, else the environment's; followed below.
+      delivery: { ...config.delivery, rateLimit: rateLimitOf(settings.current()) },
       retryBaseMs: () => settings.current().webhook.retryBaseDelaySeconds * 1000,
       clock,
       lockDurationMs: config.jobs.lockMs,
@@ -117,5 +119,13 @@ export const webhookDispatcher: ServiceDefinition = {
     lifecycle.onStop('queue:dispatch', () => queue.close());
     metrics.watchQueue(queue);
     metrics.watchQueue(deadLetters);
+    const stopFollowing = settings.onChange(({ settings: current }) => {
+      const limit = rateLimitOf(current);
+      applyRateLimit(worker, queue, limit).then(
+        (changed) => changed && log.info({ code: 'dispatch.rate_limit_changed', max: limit?.max ?? 0, windowSeconds: limit ? limit.durationMs / 1000 : null }),
+        (err: unknown) => log.warn({ code: 'redis.error', during: 'rate_limit_change', err }),
+      );
+    });
+    lifecycle.onStop('rate limit follower', async () => stopFollowing());
   },
 };

@@ -9,6 +9,7 @@ import { deleteKeys, startWebhookReceiver, testRedisUrl, uniquePrefix, type Webh
 import { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
+import { applyRateLimit } from '../src/rate-limit.js';
 import { DispatchMetrics } from '../src/dispatch-metrics.js';
 import { deliveryLogKey, readDeliveryLog } from '../src/delivery-log.js';
 import { ENDPOINT_STATE_CACHE_MS, disableEndpoint, enableEndpoint, endpointDisabled, endpointHash, isEndpointDisabled } from '../src/endpoint-state.js';
@@ -372,6 +373,41 @@ describe('webhook delivery through BullMQ', () => {
     expect(await producer.queue.getWaitingCount()).toBe(1);
     expect(receiver.requests).toHaveLength(2);
   });
+
+  it('follows a rate limit changed at run time, without a restart', async () => {
+    receiver = await startWebhookReceiver();
+    const { producer, worker } = start(receiver.url, { delivery: { rateLimit: { max: 2, durationMs: 60_000 } } });
+    const completions = (n: number) =>
+      new Promise<void>((resolve) => {
+        let seen = 0;
+        const on = () => {
+          if (++seen < n) return;
+          worker.off('completed', on);
+          resolve();
+        };
+        worker.on('completed', on);
+      });
+    let done = completions(2);
+    for (let uid = 1; uid <= 3; uid++) await producer.add(jobNo(uid));
+    await done;
+    expect(await producer.queue.getWaitingCount()).toBe(1);
+
+    // Lifted: the job held by the old window goes out well before that window would end.
+    done = completions(1);
+    expect(await applyRateLimit(worker, producer.queue, null)).toBe(true);
+    expect(await applyRateLimit(worker, producer.queue, null)).toBe(false);
+    await done;
+    expect(receiver.requests).toHaveLength(3);
+
+    // Tightened to one per minute: of two more, one goes out and the other waits.
+    done = completions(1);
+    expect(await applyRateLimit(worker, producer.queue, { max: 1, durationMs: 60_000 })).toBe(true);
+    for (let uid = 4; uid <= 5; uid++) await producer.add(jobNo(uid));
+    await done;
+    expect(await producer.queue.getRateLimitTtl(1)).toBeGreaterThan(0);
+    expect(await producer.queue.getWaitingCount()).toBe(1);
+    expect(receiver.requests).toHaveLength(4);
+  }, 15_000);
 
   it('replays a dead letter: delivered once, with the same webhook-id', async () => {
     let accept = false;
