@@ -1,6 +1,6 @@
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import type { LogCode } from './codes.js';
-import { REDACTED, REDACT_PATHS } from './redaction.js';
+import { redactFields } from './redaction.js';
 
 export interface LogFields {
   code: LogCode;
@@ -55,10 +55,9 @@ export function createLogger(options: LoggerOptions): Logger {
     {
       level: options.level ?? 'info',
       base: { service: options.service },
-      redact: { paths: REDACT_PATHS, censor: REDACTED },
       serializers: { err: serializeError, error: serializeError },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: { level: (label) => ({ level: label }), log: redactFields },
     },
     options.destination,
   );

@@ -39,6 +39,14 @@ describe('createLogger', () => {
     expect(lines[0]).toMatchObject({ password: '[redacted]', subject: '[redacted]', job: { payload: '[redacted]', token: '[redacted]' } });
   });
 
+  it('redacts on a copy: the object logged is untouched, other fields pass through', () => {
+    const { lines, destination } = capture();
+    const fields = { code: 'parse.decided' as const, emailId: 'abc', job: { id: 7, body: 'Bonjour' } };
+    createLogger({ service: 't', destination }).info(fields);
+    expect(fields.job.body).toBe('Bonjour');
+    expect(lines[0]).toMatchObject({ emailId: 'abc', job: { id: 7, body: '[redacted]' } });
+  });
+
   it('logs errors as name, code and message only', () => {
     const { lines, destination } = capture();
     const err = Object.assign(new Error('boom'), { code: 'ECONNRESET', response: { body: 'private' } });
