@@ -110,6 +110,24 @@ describe('chaos: Redis, Dovecot and the receiver restart while mail flows', () =
     expect([...byEmail.values()].filter((ids) => ids.size !== 1)).toEqual([]);
     expect(p.logs.parsed().filter((l) => l.code === 'job.dead_lettered')).toEqual([]);
 
+    // Private after all that: no subject, address or body of the 600 messages in any log line or
+    // in anything left in Redis.
+    const personal = ['redis message', 'dovecot message', 'receiver message', 'sender1@example.org', 'sender199@example.org', 'Body of'];
+    const logText = p.logs.raw.join('\n');
+    expect(personal.filter((needle) => logText.includes(needle))).toEqual([]);
+    const left: string[] = [];
+    for (const key of await p.redis.keys(`${p.prefix}:*`)) {
+      const type = await p.redis.type(key);
+      if (type === 'string') left.push((await p.redis.getBuffer(key))?.toString('utf8') ?? '');
+      else if (type === 'hash') left.push(JSON.stringify(await p.redis.hgetall(key)));
+      else if (type === 'stream') left.push(JSON.stringify(await p.redis.xrange(key, '-', '+')));
+      else if (type === 'list') left.push(JSON.stringify(await p.redis.lrange(key, 0, -1)));
+      else if (type === 'set') left.push(JSON.stringify(await p.redis.smembers(key)));
+      else if (type === 'zset') left.push(JSON.stringify(await p.redis.zrange(key, 0, -1)));
+    }
+    const stored = left.join('\n');
+    expect(personal.filter((needle) => stored.includes(needle))).toEqual([]);
+
     // Nothing stuck: every queue drained, no dead letter.
     for (const contract of Object.values(QUEUES)) {
       for (const name of [contract.name, contract.deadLetterName]) {
