@@ -1,4 +1,7 @@
 import { fileURLToPath } from 'node:url';
+import { QUEUES } from '@render-signal/contracts';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   deleteKeys,
@@ -20,7 +23,7 @@ const STAGES = ['imap-fetcher', 'parser', 'r2-offloader', 'webhook-dispatcher'] 
 type Stage = (typeof STAGES)[number];
 const BACKLOG = 2_000;
 
-describe('chaos: SIGKILL each stage in turn while a backlog flows', () => {
+describe('chaos: SIGKILL each stage in turn while a backlog flows (two fetchers overlapping)', () => {
   let dovecot: DovecotServer;
   let receiver: WebhookReceiver;
   const prefix = uniquePrefix('chaos');
@@ -56,6 +59,11 @@ describe('chaos: SIGKILL each stage in turn while a backlog flows', () => {
       LOG_LEVEL: 'info',
     };
     await Promise.all(STAGES.map((s) => start(s).waitForLine((l) => l.code === 'service.started', 20_000)));
+    // A second fetcher runs all along, as during a deploy overlap: the lease and the fencing
+    // keep the two from enqueueing anything twice.
+    const overlap = spawnNodeProcess(`${root}services/imap-fetcher/dist/main.js`, [], env, 'imap-fetcher#overlap');
+    all.push(overlap);
+    await overlap.waitForLine((l) => l.code === 'service.started', 20_000);
   }, 60_000);
 
   afterAll(async () => {
@@ -105,6 +113,13 @@ describe('chaos: SIGKILL each stage in turn while a backlog flows', () => {
       webhookIds.set(emailId, (webhookIds.get(emailId) ?? new Set()).add(String(r.headers['webhook-id'])));
     }
     expect([...webhookIds.values()].filter((s) => s.size !== 1)).toEqual([]);
+    // One parse job per message (ids are per message), whatever the fetchers and kills did.
+    const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const parse = new Queue(QUEUES.parse.name, { connection, prefix });
+    const counts = await parse.getJobCounts('completed', 'waiting', 'active', 'delayed', 'failed');
+    await parse.close();
+    await connection.quit();
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(BACKLOG);
     // Nothing was given up on the way.
     const dead = all.flatMap((p) => p.lines).filter((l) => l.code === 'job.dead_lettered');
     expect(dead).toEqual([]);
