@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { verifyPassword } from '../auth/password.js';
+import { constantTimeEqual, verifyPassword } from '../auth/password.js';
 import { csrfProtection, csrfToken, safeNext } from '../auth/security.js';
 import type { DashboardDeps } from '../deps.js';
 import { loginLimiters } from '../rate-limits.js';
@@ -51,7 +51,7 @@ export function authRoutes(deps: DashboardDeps): Router {
     const user = typeof body['username'] === 'string' ? body['username'] : '';
     const password = typeof body['password'] === 'string' ? body['password'] : '';
     // Both checks always run, so the answer takes as long for a wrong user as for a wrong password.
-    const [userOk, passwordOk] = [user === config.dashboard.user, await verifyPassword(config.dashboard.password, password)];
+    const [userOk, passwordOk] = [constantTimeEqual(user, config.dashboard.user), await verifyPassword(config.dashboard.password, password)];
     if (userOk && passwordOk) {
       res.locals['loginSucceeded'] = true;
       await logIn(req, config.dashboard.user);
