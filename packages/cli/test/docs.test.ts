@@ -26,6 +26,9 @@ describe('documentation and deployment files', () => {
   it('runs every service in docker-compose.yml, passing only variables the config reads', () => {
     const compose = read('docker-compose.yml');
     for (const name of SERVICE_NAMES) expect(compose).toContain(`command: ["node", "packages/cli/dist/main.js", "start", "${name}"]`);
+    // Redis keeps its data and never evicts; a local test mail server is there to try it out.
+    expect(compose).toContain('"--appendonly", "yes", "--maxmemory-policy", "noeviction"');
+    expect(compose).toMatch(/image: greenmail\/standalone:[\d.]+\n {4}profiles: \["try"\]/);
     const passed = [...compose.matchAll(/^ {4}([A-Z0-9_]+): \$\{\1:-\}$/gm)].map((m) => m[1]!);
     const known = new Set<string>(VARIABLES.map((v) => v.name));
     expect(passed.filter((n) => !known.has(n))).toEqual([]);
