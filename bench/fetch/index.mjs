@@ -14,11 +14,10 @@
 // Every run checks that the parse jobs are exactly one per appended UID (ids = message keys).
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { plainMessage } from '../../packages/testing/dist/plain-message.js';
 import { multiAppend } from '../lib/imap.mjs';
-import { median, round3, runNodeChild } from '../lib/measure.mjs';
+import { median, mib, nullLog, percentile, pollUntil, round3, runNodeChild } from '../lib/measure.mjs';
 import { packagesOf } from '../lib/workspace-packages.mjs';
 import { largeMail } from './large-mail.mjs';
 
@@ -43,32 +42,7 @@ const LARGE_CHILD = fileURLToPath(new URL('./large-child.mjs', import.meta.url))
 const { load, versionOf } = packagesOf('services/imap-fetcher');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const mib = (kib) => round3(kib / 1024);
 
-function percentile(values, p) {
-  const s = [...values].sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  // Nearest rank: with 50 samples, p99 is the largest one.
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-}
-
-
-/** The service's log lines go nowhere; counted, with the last few kept for an error message. */
-function nullLog() {
-  const last = [];
-  let lines = 0;
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
-        lines += 1;
-        last.push(line);
-        if (last.length > 5) last.shift();
-      }
-      done();
-    },
-  });
-  return { stream, count: () => lines, last };
-}
 
 /**
  * `node script json` in a fresh process, like runNodeChild, but `onReady` runs as soon as the child
@@ -110,13 +84,7 @@ function runChildWithReady(script, arg, onReady, { timeoutMs = 60_000 } = {}) {
   });
 }
 
-async function waitFor(condition, what, timeoutMs = EVENT_TIMEOUT_MS) {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(2);
-  }
-}
+const waitFor = (condition, what, timeoutMs = EVENT_TIMEOUT_MS) => pollUntil(condition, what, timeoutMs);
 
 export async function run() {
   const [{ ImapFlow }, { Queue, QueueEvents }, { Redis }, queue, contracts, fetcher, testing] = await Promise.all([

@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
 // Measuring helpers shared by the benchmarks. The machine is shared and noisy, so nothing here is
 // compared with a fixed number of seconds: throughput is always measured against a baseline in the
 // same run, with the two interleaved round by round so that a slow patch hits both.
@@ -107,4 +109,40 @@ export function runNodeChild(script, args = [], { timeoutMs = 60_000 } = {}) {
       }
     });
   });
+}
+
+/** Nearest-rank percentile (with 50 samples, p99 is the largest one); NaN for no values. */
+export function percentile(values, p) {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+/** KiB → MiB, three significant digits. */
+export const mib = (kib) => round3(kib / 1024);
+
+/** Looks at `condition` every 2 ms until it holds; throws after `timeoutMs`, naming `what`. */
+export async function pollUntil(condition, what, timeoutMs) {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await condition())) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** A log destination that keeps nothing but a count and the last few lines (for an error message). */
+export function nullLog() {
+  const last = [];
+  let lines = 0;
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+        lines += 1;
+        last.push(line);
+        if (last.length > 5) last.shift();
+      }
+      done();
+    },
+  });
+  return { stream, count: () => lines, last };
 }

@@ -21,10 +21,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { multiAppendAll } from '../lib/imap.mjs';
-import { median, round3 } from '../lib/measure.mjs';
+import { median, mib, nullLog, percentile, pollUntil, round3 } from '../lib/measure.mjs';
 import { packagesOf } from '../lib/workspace-packages.mjs';
 
 export const name = 'pipeline';
@@ -65,40 +64,9 @@ const fetcherPackages = packagesOf('services/imap-fetcher');
 const dispatcherPackages = packagesOf('services/webhook-dispatcher');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const mib = (kib) => round3(kib / 1024);
 const subjectOf = (tag, n) => `${tag} message ${n}`;
 
-function percentile(values, p) {
-  const s = [...values].sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  // Nearest rank: with 40 samples, p99 is the largest one.
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-}
-
-async function waitFor(condition, what, timeoutMs = EVENT_TIMEOUT_MS) {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(2);
-  }
-}
-
-/** The services' log lines go nowhere; counted, with the last few kept for an error message. */
-function nullLog() {
-  const last = [];
-  let lines = 0;
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
-        lines += 1;
-        last.push(line);
-        if (last.length > 5) last.shift();
-      }
-      done();
-    },
-  });
-  return { stream, count: () => lines, last };
-}
+const waitFor = (condition, what, timeoutMs = EVENT_TIMEOUT_MS) => pollUntil(condition, what, timeoutMs);
 
 /**
  * A recording receiver (startWebhookReceiver) that answers as the user's receiver does and notes,
