@@ -2,7 +2,7 @@ import RedisStore from 'connect-redis';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
-import { csrfProtection, requireAuth } from './auth/security.js';
+import { csrfProtection, requireAuth, SESSION_COOKIE } from './auth/security.js';
 import { BULL_BOARD_PATH, bullBoardApp } from './bull-board.js';
 import type { DashboardDeps } from './deps.js';
 import { mountApp } from './list-routes.js';
@@ -11,7 +11,7 @@ import { authRoutes, logoutRoutes } from './routes/auth-routes.js';
 import { pageRoutes } from './routes/page-routes.js';
 import { messagePage, STYLE } from './views/pages.js';
 
-export const SESSION_COOKIE = 'rs.sid';
+export { SESSION_COOKIE };
 
 /**
  * The dashboard. In order: security headers; the public probes and style sheet; the session;

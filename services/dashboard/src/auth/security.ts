@@ -20,6 +20,9 @@ declare global {
   }
 }
 
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'rs.sid';
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The session's CSRF token (synchronizer pattern), created on first use. */

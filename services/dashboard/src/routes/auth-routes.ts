@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { constantTimeEqual, verifyPassword } from '../auth/password.js';
-import { csrfProtection, csrfToken, safeNext } from '../auth/security.js';
+import { csrfProtection, csrfToken, safeNext, SESSION_COOKIE } from '../auth/security.js';
 import type { DashboardDeps } from '../deps.js';
 import { loginLimiters } from '../rate-limits.js';
 import { loginPage } from '../views/pages.js';
@@ -81,7 +81,7 @@ export function logoutRoutes(): Router {
   const router = Router();
   const logout = (req: Request, res: Response) => {
     req.session.destroy(() => {
-      res.clearCookie('rs.sid');
+      res.clearCookie(SESSION_COOKIE);
       res.redirect(303, '/login');
     });
   };
