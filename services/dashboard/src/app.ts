@@ -13,6 +13,8 @@ import { messagePage, STYLE } from './views/pages.js';
 
 export { SESSION_COOKIE };
 
+const ANONYMOUS_SESSION_TTL_SECONDS = 15 * 60;
+
 /**
  * The dashboard. In order: security headers; the public probes and style sheet; the session;
  * the login routes; then the gate (`requireAuth`): nothing registered after it answers without a
@@ -58,7 +60,13 @@ export function createDashboardApp(deps: DashboardDeps): Express {
     session({
       name: SESSION_COOKIE,
       secret: config.dashboard.secretKey,
-      store: new RedisStore({ client: deps.redis, prefix: `${config.redis.prefix}:dashboard:session:`, ttl: config.dashboard.sessionTtlSeconds }),
+      store: new RedisStore({
+        client: deps.redis,
+        prefix: `${config.redis.prefix}:dashboard:session:`,
+        // A visitor's session (only a CSRF token for the login form) lasts 15 minutes, so requests
+        // without a cookie cannot pile sessions up in a Redis that never evicts.
+        ttl: (sess) => (sess.user ? config.dashboard.sessionTtlSeconds : ANONYMOUS_SESSION_TTL_SECONDS),
+      }),
       resave: false,
       saveUninitialized: false,
       rolling: true,

@@ -32,6 +32,14 @@ describe('login, session and CSRF', () => {
     expect(cookie).toMatch(/SameSite=Lax/i);
     expect(cookie).not.toMatch(/Secure/i);
     expect((await client.request('GET', '/api/status')).status).toBe(200);
+    // In Redis: the visitor's session lived 15 minutes at most; the logged-in one lives its TTL.
+    const sessionKey = async (c: Client) => `${d!.prefix}:dashboard:session:${decodeURIComponent(c.cookieHeader.split('=')[1]!).slice(2).split('.')[0]}`;
+    expect(await d.redis.ttl(await sessionKey(client))).toBeGreaterThan(43_000);
+    const visitor = new Client(d.url);
+    await visitor.csrf('/login');
+    const visitorTtl = await d.redis.ttl(await sessionKey(visitor));
+    expect(visitorTtl).toBeGreaterThan(0);
+    expect(visitorTtl).toBeLessThanOrEqual(900);
 
     // The log has the refusals and the login, never the password or the user name typed.
     expect(d.logs.filter((l) => l.code === 'dashboard.login_refused')).toHaveLength(2);
