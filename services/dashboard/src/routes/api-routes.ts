@@ -1,7 +1,6 @@
-import { readDeliveryLog } from '@render-signal/webhook-dispatcher';
-import { enableEndpoint, endpointHash } from '@render-signal/webhook-dispatcher';
 import { errorCode } from '@render-signal/queue';
 import { withoutSecrets, type SettingsUpdateResult } from '@render-signal/settings';
+import { enableEndpoint, endpointHash, readDeliveryLog } from '@render-signal/webhook-dispatcher';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { DashboardDeps } from '../deps.js';

@@ -1,16 +1,16 @@
-import { withoutSecrets } from '@render-signal/settings';
-import { readDeliveryLog, enableEndpoint, endpointHash } from '@render-signal/webhook-dispatcher';
 import { toLocal } from '@render-signal/core';
+import { withoutSecrets } from '@render-signal/settings';
+import { enableEndpoint, endpointHash, readDeliveryLog } from '@render-signal/webhook-dispatcher';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { csrfToken } from '../auth/security.js';
 import type { DashboardDeps } from '../deps.js';
 import { magicLinkLimiter } from '../rate-limits.js';
-import { unreplayable } from './api-routes.js';
 import { formToPatch, settingsToForm } from '../settings-form.js';
 import { readStatus, STAGES, type StageName } from '../status.js';
-import { accessPage, deadLettersPage, deliveriesPage, messagePage, settingsPage, statusPage, type PageContext } from '../views/pages.js';
 import type { SafeHtml } from '../views/html.js';
+import { accessPage, deadLettersPage, deliveriesPage, messagePage, settingsPage, statusPage, type PageContext } from '../views/pages.js';
+import { unreplayable } from './api-routes.js';
 
 const NOTICES: Record<string, string> = {
   saved: 'Settings saved. Every service applies them within a second.',
