@@ -8,6 +8,7 @@
 // maxRSS), RSS before the start; sizes in KiB.
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
+import { fetchAllSources } from '../lib/imap.mjs';
 import { loadModules, measureRss, openBareClient } from './child-common.mjs';
 
 const { mode, n, env, timeoutMs: TIMEOUT_MS = 45_000 } = JSON.parse(process.argv[2] ?? '{}');
@@ -61,15 +62,9 @@ async function ours() {
 async function baseline() {
   const start = performance.now();
   const client = await openBareClient(ImapFlow, env);
-  await client.mailboxOpen('INBOX', { readOnly: true });
-  const sources = [];
-  let bytes = 0;
-  for await (const msg of client.fetch('1:*', { uid: true, source: true }, { uid: true })) {
-    sources.push(msg.source);
-    bytes += msg.source.length;
-  }
+  const { messages, bytes } = await fetchAllSources(client, 'INBOX');
   const ms = performance.now() - start;
   await client.logout().catch(() => client.close());
-  if (sources.length !== n) throw new Error(`baseline fetched ${sources.length} messages, expected ${n}`);
-  return { ms, messages: sources.length, bytes };
+  if (messages !== n) throw new Error(`baseline fetched ${messages} messages, expected ${n}`);
+  return { ms, messages, bytes };
 }

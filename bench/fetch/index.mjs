@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { plainMessage } from '../../packages/testing/dist/plain-message.js';
-import { multiAppend } from '../lib/imap.mjs';
+import { imapClientsOf, multiAppend } from '../lib/imap.mjs';
 import { median, mib, nullLog, percentile, pollUntil, round3, runNodeChild } from '../lib/measure.mjs';
 import { packagesOf } from '../lib/workspace-packages.mjs';
 import { largeMail } from './large-mail.mjs';
@@ -102,19 +102,7 @@ export async function run() {
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
   const connection = { host: '127.0.0.1', port: redisServer.port, maxRetriesPerRequest: null };
   const cleanups = [];
-  const imapClient = (user, extra = {}) => {
-    const client = new ImapFlow({
-      host: dovecot.host,
-      port: dovecot.port,
-      secure: true,
-      tls: { ca: dovecot.caPem, rejectUnauthorized: true },
-      auth: { user, pass: users[user] },
-      logger: false,
-      ...extra,
-    });
-    client.on('error', () => {});
-    return client;
-  };
+  const imapClient = imapClientsOf(ImapFlow, dovecot, users);
   const baseEnv = (user, prefix, extra) => ({
     ...dovecot.mailboxEnv(user),
     REDIS_URL: redisServer.url,

@@ -5,6 +5,8 @@
 // Written straight into one preallocated Buffer from a small pseudo-random block, so building a
 // 50 MB message costs the message and little else.
 
+import { pseudoRandomBytes } from '../../packages/testing/dist/pseudo-random-bytes.js';
+
 const CRLF = '\r\n';
 const LINE = 78; // 76 base64 characters + CR LF
 const BLOCK_LINES = 1000;
@@ -68,15 +70,7 @@ function attachmentHeaders(boundary, type, filename) {
 
 /** 1000 base64 lines (76 000 characters + CR LF each) of xorshift32 bytes from `seed`. */
 function base64Block(seed) {
-  const raw = Buffer.alloc(57 * BLOCK_LINES);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < raw.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    raw[i] = x & 0xff;
-  }
-  const b64 = raw.toString('base64');
+  const b64 = pseudoRandomBytes(57 * BLOCK_LINES, seed).toString('base64');
   const block = Buffer.allocUnsafe(BLOCK_LINES * LINE);
   for (let k = 0; k < BLOCK_LINES; k++) block.write(b64.slice(k * 76, k * 76 + 76) + CRLF, k * LINE, 'latin1');
   return block;

@@ -45,3 +45,36 @@ export async function multiAppendAll(client, mailbox, messages, batch = 1_000) {
   if (new Set(uids).size !== messages.length) throw new Error(`the fill returned ${new Set(uids).size} distinct UIDs, expected ${messages.length}`);
   return { uidValidity, uids };
 }
+
+/**
+ * `imapClient(user, extra)` for the users of a test Dovecot (`startDovecot`): TLS verified against
+ * its CA, no logger, and an 'error' listener so a dropped connection only rejects its command.
+ */
+export function imapClientsOf(ImapFlow, dovecot, users) {
+  return (user, extra = {}) => {
+    const client = new ImapFlow({
+      host: dovecot.host,
+      port: dovecot.port,
+      secure: true,
+      tls: { ca: dovecot.caPem, rejectUnauthorized: true },
+      auth: { user, pass: users[user] },
+      logger: false,
+      ...extra,
+    });
+    client.on('error', () => {});
+    return client;
+  };
+}
+
+/** The bare baseline of a drain: every message's source in one `UID FETCH 1:*`, held in memory. */
+export async function fetchAllSources(client, mailbox) {
+  await client.mailboxOpen(mailbox, { readOnly: true });
+  const sources = [];
+  let bytes = 0;
+  for await (const msg of client.fetch('1:*', { uid: true, source: true }, { uid: true })) {
+    sources.push(msg.source);
+    bytes += msg.source.length;
+  }
+  return { messages: sources.length, bytes };
+}
+

@@ -146,3 +146,12 @@ export function nullLog() {
   });
   return { stream, count: () => lines, last };
 }
+
+/** A metric of a running service's registry as { 'label/…': value } ('total' when unlabelled); null when absent. */
+export async function metricValues(services, metric) {
+  const m = services.context.metrics.registry.getSingleMetric(metric);
+  if (!m) return null;
+  const out = {};
+  for (const v of (await m.get()).values) out[Object.values(v.labels).join('/') || 'total'] = v.value;
+  return out;
+}

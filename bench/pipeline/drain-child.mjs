@@ -10,6 +10,7 @@
 // Every JSON line goes to stdout; the result is the last one. The services log to a counting sink.
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
+import { metricValues } from '../lib/measure.mjs';
 
 const { env, timeoutMs = 120_000 } = JSON.parse(process.argv[2] ?? '{}');
 if (!env) {
@@ -36,14 +37,6 @@ const sink = new Writable({
   },
 });
 
-async function counter(services, metric) {
-  const m = services.context.metrics.registry.getSingleMetric(metric);
-  if (!m) return null;
-  const out = {};
-  for (const v of (await m.get()).values) out[Object.values(v.labels).join('/') || 'total'] = v.value;
-  return out;
-}
-
 const input = createInterface({ input: process.stdin });
 const commands = input[Symbol.asyncIterator]();
 const next = async (word) => {
@@ -64,8 +57,8 @@ await next('mark');
 const atMark = process.cpuUsage(cpu0);
 console.log(JSON.stringify({ mark: true, cpuUs: atMark.user + atMark.system, rssKiB: kib(process.memoryUsage().rss) }));
 await next('stop');
-const syncs = await counter(services, 'render_signal_fetch_syncs_total');
-const jobs = await counter(services, 'render_signal_jobs_total');
+const syncs = await metricValues(services, 'render_signal_fetch_syncs_total');
+const jobs = await metricValues(services, 'render_signal_jobs_total');
 const cpu = process.cpuUsage(cpu0);
 const cleanStop = await services.stop();
 clearTimeout(deadline);

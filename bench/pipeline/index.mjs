@@ -22,8 +22,8 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { multiAppendAll } from '../lib/imap.mjs';
-import { median, mib, nullLog, percentile, pollUntil, round3 } from '../lib/measure.mjs';
+import { fetchAllSources, imapClientsOf, multiAppendAll } from '../lib/imap.mjs';
+import { median, metricValues, mib, nullLog, percentile, pollUntil, round3 } from '../lib/measure.mjs';
 import { packagesOf } from '../lib/workspace-packages.mjs';
 
 export const name = 'pipeline';
@@ -218,15 +218,6 @@ function procStatus(pid) {
   return { rss: kib('VmRSS'), hwm: kib('VmHWM') };
 }
 
-/** Counter values of the in-process registry as { 'label=value,…': n }. */
-async function counter(services, metric) {
-  const m = services.context.metrics.registry.getSingleMetric(metric);
-  if (!m) return null;
-  const out = {};
-  for (const v of (await m.get()).values) out[Object.values(v.labels).join('/') || 'total'] = v.value;
-  return out;
-}
-
 export async function run() {
   const [{ ImapFlow }, { Queue }, { Redis }, { Webhook }, queue, contracts, fetcher, cli, testing] = await Promise.all([
     fetcherPackages.load('imapflow'),
@@ -244,19 +235,7 @@ export async function run() {
   const dovecot = await testing.startDovecot({ users });
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
   const cleanups = [];
-  const imapClient = (user, extra = {}) => {
-    const client = new ImapFlow({
-      host: dovecot.host,
-      port: dovecot.port,
-      secure: true,
-      tls: { ca: dovecot.caPem, rejectUnauthorized: true },
-      auth: { user, pass: users[user] },
-      logger: false,
-      ...extra,
-    });
-    client.on('error', () => {});
-    return client;
-  };
+  const imapClient = imapClientsOf(ImapFlow, dovecot, users);
   const serviceEnv = (user, prefix, webhookUrl, extra = {}) => ({
     ...dovecot.mailboxEnv(user),
     REDIS_URL: redisServer.url,
@@ -348,7 +327,7 @@ export async function run() {
       await sleep(GAP_MS);
     }
     await waitFor(atRest(latPrefix), 'the pipeline to come to rest');
-    const latSyncs = await counter(latServices, 'render_signal_fetch_syncs_total');
+    const latSyncs = await metricValues(latServices, 'render_signal_fetch_syncs_total');
     latStopped = true;
     const latCleanStop = await latServices.stop();
     const latTally = tally(latRecorder, latSubjects, Webhook);
@@ -382,16 +361,10 @@ export async function run() {
       const start = performance.now();
       const client = imapClient('drain', { disableAutoIdle: true });
       await client.connect();
-      await client.mailboxOpen(MAILBOX, { readOnly: true });
-      const sources = [];
-      let bytes = 0;
-      for await (const msg of client.fetch('1:*', { uid: true, source: true }, { uid: true })) {
-        sources.push(msg.source);
-        bytes += msg.source.length;
-      }
+      const { messages, bytes } = await fetchAllSources(client, MAILBOX);
       const ms = performance.now() - start;
       await client.logout().catch(() => client.close());
-      if (sources.length !== DRAIN_N) throw new Error(`the bare fetch got ${sources.length} messages, expected ${DRAIN_N}`);
+      if (messages !== DRAIN_N) throw new Error(`the bare fetch got ${messages} messages, expected ${DRAIN_N}`);
       return { ms, bytes };
     };
     // Before and after ours (Dovecot's caches are warm for the second): the faster counts.

@@ -20,3 +20,4 @@ export type { TcpProxy } from './tcp-proxy.js';
 export { plainMessage } from './plain-message.js';
 export { DASHBOARD_TEST_ENV, DASHBOARD_TEST_LOGIN } from './dashboard-env.js';
 export { ARTEFACTS_DIR, launchChromium, screenshot } from './chromium.js';
+export { pseudoRandomBytes } from './pseudo-random-bytes.js';

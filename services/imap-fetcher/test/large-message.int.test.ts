@@ -8,7 +8,7 @@ import { createLogger } from '@render-signal/logger';
 import { MAX_HTML_BYTES, MAX_TEXT_BYTES, extractBodies } from '@render-signal/parser';
 import { decideMessage } from '@render-signal/parser/decide';
 import { createProducer, type Producer } from '@render-signal/queue';
-import { deleteKeys, startDovecot, startTcpProxy, testRedisUrl, uniquePrefix, type DovecotServer } from '@render-signal/testing';
+import { deleteKeys, pseudoRandomBytes, startDovecot, startTcpProxy, testRedisUrl, uniquePrefix, type DovecotServer } from '@render-signal/testing';
 import type { ImapFlow } from 'imapflow';
 import { Redis } from 'ioredis';
 import { imapConnector, syncMailbox, type FetcherDeps } from '../src/index.js';
@@ -33,15 +33,7 @@ const bodies = (raw: Buffer) => extractBodies(raw, { maxHtmlBytes: MAX_HTML_BYTE
 
 /** `bytes` of base64 text in 76-character lines, from a fixed pseudo-random sequence. */
 function base64Lines(bytes: number, seed: number): string {
-  const raw = Buffer.alloc(Math.ceil((bytes * 3) / 4));
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < raw.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    raw[i] = x & 0xff;
-  }
-  return (raw.toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+  return (pseudoRandomBytes(Math.ceil((bytes * 3) / 4), seed).toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
 }
 
 /**
