@@ -16,6 +16,6 @@ export interface DashboardDeps {
   magicLinks: MagicLinks;
   /** Each stage's live queue and its dead letters. */
   stages: ReadonlyMap<StageName, DeadLetterStore>;
-  /** Queues an immediate mailbox sync; resolves to the job id. */
+  /** Queues an immediate mailbox sync (and logs it); resolves to the job id. */
   checkNow(): Promise<string>;
 }

@@ -33,7 +33,11 @@ export function buildDashboardDeps(options: {
     settings: createSettingsStore({ redis, prefix, defaults: settingsDefaultsFromConfig(config), allowLocalTargets: config.allowLocalTargets, log, ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}) }),
     magicLinks: new MagicLinks({ redis, prefix, secretKey: config.dashboard.secretKey, ttlSeconds: config.dashboard.magicLinkTtlSeconds, clock }),
     stages,
-    checkNow: () => fetch.add({ mailbox: config.imap.mailbox, trigger: 'manual', requestId: randomUUID() }),
+    async checkNow() {
+      const jobId = await fetch.add({ mailbox: config.imap.mailbox, trigger: 'manual', requestId: randomUUID() });
+      log.info({ code: 'dashboard.check_now', jobId });
+      return jobId;
+    },
   };
   return {
     deps,

@@ -5,6 +5,7 @@ import type { DeadLetterStore } from '@render-signal/queue';
 import type { Settings } from '@render-signal/settings';
 import { endpointDisabled, endpointHash, readDeliveryLog, type EndpointDisabled } from '@render-signal/webhook-dispatcher';
 import type { Redis } from 'ioredis';
+import type { DashboardDeps } from './deps.js';
 
 export type StageName = keyof typeof QUEUES;
 export const STAGES = Object.keys(QUEUES) as StageName[];
@@ -104,24 +105,18 @@ async function fetchStatus(redis: Redis, prefix: string, mailbox: string, store:
   };
 }
 
-/** One read of everything the status page and `/api/status` show. */
-export async function readStatus(options: {
-  redis: Redis;
-  prefix: string;
-  mailbox: string;
-  stages: ReadonlyMap<StageName, DeadLetterStore>;
-  settings: Settings;
-  timezone: string;
-  now: Date;
-}): Promise<Status> {
-  const { redis, prefix, now } = options;
-  const url = options.settings.webhook.url;
+/** One read of everything the status page and `/api/status` show, under the effective settings. */
+export async function readStatus(deps: Pick<DashboardDeps, 'config' | 'redis' | 'stages' | 'clock'>, settings: Readonly<Settings>): Promise<Status> {
+  const { redis } = deps;
+  const prefix = deps.config.redis.prefix;
+  const now = deps.clock();
+  const url = settings.webhook.url;
   const hash = url ? endpointHash(url) : undefined;
   const [stages, fetch, disabled, lastDeliveries] = await Promise.all([
-    Promise.all(STAGES.map((stage) => stageStatus(stage, options.stages.get(stage)!, now.getTime()))),
-    fetchStatus(redis, prefix, options.mailbox, options.stages.get('fetch')!),
+    Promise.all(STAGES.map((stage) => stageStatus(stage, deps.stages.get(stage)!, now.getTime()))),
+    fetchStatus(redis, prefix, deps.config.imap.mailbox, deps.stages.get('fetch')!),
     hash ? endpointDisabled(redis, prefix, hash) : Promise.resolve(undefined),
-    readDeliveryLog(redis, prefix, { limit: 10, timezone: options.timezone }),
+    readDeliveryLog(redis, prefix, { limit: 10, timezone: settings.timezone }),
   ]);
   return { at: now.toISOString(), stages, fetch, endpoint: hash ? { hash, disabled: disabled ?? null } : null, lastDeliveries };
 }

@@ -84,12 +84,11 @@ export function apiRoutes(deps: DashboardDeps): Router {
     const current = await settings.read();
     const effective = current.ok ? current.settings : undefined;
     if (!effective) return res.status(500).json({ success: false, message: 'the stored settings are invalid' });
-    res.json({ success: true, ...(await readStatus({ redis, prefix, mailbox: config.imap.mailbox, stages, settings: effective, timezone: effective.timezone, now: deps.clock() })) });
+    res.json({ success: true, ...(await readStatus(deps, effective)) });
   });
 
   router.post('/api/fetch/check-now', async (_req, res) => {
     const jobId = await deps.checkNow();
-    deps.log.info({ code: 'dashboard.check_now', jobId });
     res.status(202).json({ success: true, jobId });
   });
 

@@ -44,14 +44,11 @@ export function pageRoutes(deps: DashboardDeps): Router {
   };
 
   router.get('/', async (req, res) => {
-    const s = await effective();
-    const status = await readStatus({ redis, prefix, mailbox: config.imap.mailbox, stages, settings: s, timezone: s.timezone, now: deps.clock() });
-    send(res, statusPage(ctx(req), status));
+    send(res, statusPage(ctx(req), await readStatus(deps, await effective())));
   });
 
   router.post('/check-now', async (_req, res) => {
-    const jobId = await deps.checkNow();
-    deps.log.info({ code: 'dashboard.check_now', jobId });
+    await deps.checkNow();
     res.redirect(303, '/?notice=check-now');
   });
 
