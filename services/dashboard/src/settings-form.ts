@@ -1,4 +1,4 @@
-import { WEEKDAYS, type Settings } from '@render-signal/settings';
+import type { Settings } from '@render-signal/settings';
 
 type Form = Record<string, unknown>;
 
@@ -95,4 +95,3 @@ export function settingsToForm(s: Settings): Record<string, string | boolean | s
   };
 }
 
-export { WEEKDAYS };
