@@ -14,8 +14,40 @@ export function subjectHash(subject: string): string {
 
 /** Appends one attempt; the stream keeps about `maxEntries` (MAXLEN ~, trimmed by whole nodes). */
 export async function appendDeliveryLog(redis: Redis, prefix: string, attempt: DeliveryAttempt, maxEntries: number): Promise<void> {
+  await logAttempt(redis, prefix, attempt, maxEntries);
+}
+
+/** What a delivered job keeps in place of its data, written with its log entry. */
+export interface ForgetPayload {
+  /** The BullMQ job's hash. */
+  jobKey: string;
+  data: unknown;
+}
+
+const LOG_ATTEMPT = 'renderSignalLogAttempt';
+/**
+ * KEYS: the delivery log, the job's hash (or any key when ARGV[2] is empty). ARGV: MAXLEN, the
+ * job's new data ('' to leave it), then the entry's fields and values. A job that is gone is not
+ * written back (HSET would create a hash nothing ever removes).
+ */
+const LOG_ATTEMPT_LUA = `
+redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 3))
+if ARGV[2] ~= '' and redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('HSET', KEYS[2], 'data', ARGV[2])
+end
+return 1`;
+type LogAttemptCommand = (log: string, job: string, maxEntries: number, data: string, ...fields: string[]) => Promise<number>;
+
+/**
+ * Appends one attempt and, after a delivery, replaces the job's data: one command (EVALSHA, loaded
+ * once per connection by ioredis), so the attempt costs one write to Redis whatever it records.
+ */
+export function logAttempt(redis: Redis, prefix: string, attempt: DeliveryAttempt, maxEntries: number, forget?: ForgetPayload): Promise<number> {
+  if (!(LOG_ATTEMPT in redis)) redis.defineCommand(LOG_ATTEMPT, { numberOfKeys: 2, lua: LOG_ATTEMPT_LUA });
   const fields = Object.entries(attempt).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
-  await redis.xadd(deliveryLogKey(prefix), 'MAXLEN', '~', maxEntries, '*', ...fields);
+  const command = (redis as unknown as Record<typeof LOG_ATTEMPT, LogAttemptCommand>)[LOG_ATTEMPT];
+  const log = deliveryLogKey(prefix);
+  return command.call(redis, log, forget?.jobKey ?? log, maxEntries, forget ? JSON.stringify(forget.data) : '', ...fields);
 }
 
 export interface DeliveryLogQuery {

@@ -6,7 +6,7 @@ import type { Got } from 'got';
 import type { Redis } from 'ioredis';
 import { applyOffloadResults } from './apply-offload-results.js';
 import { classifyResponse } from './classify-response.js';
-import { appendDeliveryLog, subjectHash, type DeliveryAttempt } from './delivery-log.js';
+import { logAttempt, subjectHash, type DeliveryAttempt, type ForgetPayload } from './delivery-log.js';
 import type { DispatchMetrics } from './dispatch-metrics.js';
 import { disableEndpoint, endpointHash, isEndpointDisabled, rememberPaused, type EndpointStateReader } from './endpoint-state.js';
 import { ReceiverBusyError } from './receiver-busy-error.js';
@@ -31,6 +31,8 @@ export interface DispatcherDeps {
   endpointState?: EndpointStateReader;
   /** Postpones this job without using up an attempt (kill switch on, endpoint disabled). */
   postpone: (delayMs: number) => Promise<never>;
+  /** What the job keeps once delivered: its payload is replaced in the command that logs the delivery. */
+  forgetPayload?: ForgetPayload;
   /** Values returned by this job's offload children (empty when it has none). */
   offloadResults: () => Promise<unknown[]>;
   clock: () => Date;
@@ -157,15 +159,17 @@ export async function deliverWebhook(
 }
 
 /**
- * Metrics and the delivery log. The log entry is sent, not waited for: it is queued on the
- * connection ahead of whatever this attempt writes next (the job's completion, retry or
- * postponement), so Redis appends it first, and the attempt does not pay a round trip of its own
- * for it. A failure to write the log never fails the attempt (after a delivered webhook that
- * would mean a retry, i.e. a second webhook): it is logged.
+ * Metrics and the delivery log. The log entry (with, after a delivery, the removal of the
+ * payload: one command) is sent, not waited for: it is queued on the connection ahead of whatever
+ * this attempt writes next (the job's completion, retry or postponement), so Redis applies it
+ * first, and the attempt does not pay a round trip of its own for it. A failure to write it never
+ * fails the attempt (after a delivered webhook that would mean a retry, i.e. a second webhook):
+ * it is logged.
  */
 function recordAttempt(deps: DispatcherDeps, outcome: DeliveryOutcome, ms: number, entry: DeliveryAttempt): void {
   deps.metrics?.attempt(outcome, entry.status, entry.error, ms);
-  appendDeliveryLog(deps.redis, deps.prefix, entry, deps.logMaxEntries).catch((err: unknown) => {
+  const forget = outcome === 'delivered' ? deps.forgetPayload : undefined;
+  logAttempt(deps.redis, deps.prefix, entry, deps.logMaxEntries, forget).catch((err: unknown) => {
     deps.log.warn({ code: 'redis.error', err, during: 'delivery_log' });
   });
 }

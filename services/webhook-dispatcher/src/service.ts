@@ -38,8 +38,8 @@ export function startDispatchProcessor(o: DispatchProcessorOptions): RunningProc
   const endpointState = cachedEndpointState(o.redis, o.prefix);
   return createProcessor(
     QUEUES.dispatch,
-    async (data, job, token) => {
-      const delivered = await deliverWebhook(
+    (data, job, token) =>
+      deliverWebhook(
         data,
         {
           log: o.log,
@@ -55,16 +55,14 @@ export function startDispatchProcessor(o: DispatchProcessorOptions): RunningProc
             await job.moveToDelayed(Date.now() + delayMs, token);
             throw new DelayedError();
           },
+          // The payload leaves Redis with the delivery (see deliveredDispatchData), in the command
+          // that logs it, ahead of the job's completion.
+          forgetPayload: { jobKey: `${job.queueQualifiedName}:${job.id}`, data: deliveredDispatchData(data) },
           offloadResults: async () => Object.values(await job.getChildrenValues()),
           clock: o.clock,
         },
         { jobId: String(job.id), attemptsMade: job.attemptsMade, attempts: job.opts.attempts ?? 1 },
-      );
-      // The payload leaves Redis with the delivery. Not awaited: sent on the worker's connection
-      // ahead of the job's completion, like the delivery-log entry.
-      job.updateData(deliveredDispatchData(data) as never).catch((err: unknown) => o.log.warn({ code: 'redis.error', during: 'forget_payload', err }));
-      return delivered;
-    },
+      ),
     {
       connection: o.redis,
       prefix: o.prefix,

@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import { applyRateLimit } from '../src/rate-limit.js';
 import { DispatchMetrics } from '../src/dispatch-metrics.js';
-import { deliveryLogKey, readDeliveryLog } from '../src/delivery-log.js';
+import { deliveryLogKey, logAttempt, readDeliveryLog } from '../src/delivery-log.js';
 import { ENDPOINT_STATE_CACHE_MS, disableEndpoint, enableEndpoint, endpointDisabled, endpointHash, isEndpointDisabled } from '../src/endpoint-state.js';
 import { startDispatchProcessor } from '../src/service.js';
 
@@ -351,6 +351,23 @@ describe('webhook delivery through BullMQ', () => {
     expect(text).toMatch(/render_signal_dispatch_deliveries_total\{class="2xx"\} 1/);
     expect(text).toMatch(/render_signal_dispatch_attempts_total\{outcome="retry"\} 1/);
     expect(text).toMatch(/render_signal_dispatch_latency_seconds_count\{class="2xx"\} 1/);
+  });
+
+  it('keeps only references in a delivered job, written with the log entry; never recreates a job that is gone', async () => {
+    receiver = await startWebhookReceiver();
+    const { producer, worker } = start(receiver.url);
+    const done = finished(worker);
+    await producer.add(job);
+    const id = String((await done).id);
+    expect((await Job.fromId(producer.queue, id))?.data).toEqual({ ref: job.ref, emailId: job.emailId, delivered: true });
+    expect((await readDeliveryLog(redis, prefix))[0]).toMatchObject({ jobId: id, outcome: 'delivered' });
+
+    const gone = `${prefix}:dispatch:gone`;
+    const [entry] = await readDeliveryLog(redis, prefix);
+    const { id: _id, ...attempt } = entry!;
+    await logAttempt(redis, prefix, { ...attempt, jobId: 'gone' }, 10, { jobKey: gone, data: { delivered: true } });
+    expect(await redis.exists(gone)).toBe(0);
+    expect((await readDeliveryLog(redis, prefix)).map((e) => e.jobId)).toEqual(['gone', id]);
   });
 
   it('delivers (once) even when the delivery log cannot be written, and says so', async () => {
