@@ -8,6 +8,8 @@ export interface Producer<C extends QueueContract<string, z.ZodType>> {
   readonly queue: Queue;
   /** Validates against the contract, then adds with the contract's deterministic id. */
   add(data: JobData<C>, options?: Omit<JobsOptions, 'jobId'>): Promise<string>;
+  /** The same for many jobs in one write to Redis (all validated first; none added if one is invalid). */
+  addBulk(data: readonly JobData<C>[]): Promise<string[]>;
 }
 
 
@@ -19,16 +21,26 @@ export function createProducer<C extends QueueContract<string, z.ZodType>>(
   defaults: Partial<JobDefaults> = {},
 ): Producer<C> {
   const queue = new Queue(contract.name, { connection, prefix, defaultJobOptions: { ...contract.defaults, ...defaults } });
+  const valid = (data: JobData<C>): JobData<C> => {
+    const parsed = contract.schema.safeParse(data);
+    if (!parsed.success) {
+      throw new PermanentError('job.invalid_data', `refusing to enqueue invalid ${contract.name} job: ${summarise(parsed.error)}`);
+    }
+    return parsed.data as JobData<C>;
+  };
   return {
     queue,
     async add(data, options) {
-      const parsed = contract.schema.safeParse(data);
-      if (!parsed.success) {
-        throw new PermanentError('job.invalid_data', `refusing to enqueue invalid ${contract.name} job: ${summarise(parsed.error)}`);
-      }
-      const jobId = contract.jobId(parsed.data);
-      const job = await queue.add(contract.name, parsed.data, { ...options, jobId });
+      const checked = valid(data);
+      const jobId = contract.jobId(checked);
+      const job = await queue.add(contract.name, checked, { ...options, jobId });
       return job.id ?? jobId;
+    },
+    async addBulk(data) {
+      const jobs = data.map(valid).map((checked) => ({ name: contract.name, data: checked, opts: { jobId: contract.jobId(checked) } }));
+      if (jobs.length === 0) return [];
+      const added = await queue.addBulk(jobs);
+      return added.map((job, i) => job.id ?? jobs[i]!.opts.jobId);
     },
   };
 }

@@ -122,4 +122,19 @@ describe('createProcessor', () => {
     expect(await producer.add({ id: 'e', n: 2 })).toBe('sample.e');
     expect(await producer.queue.getJobCountByTypes('waiting')).toBe(1);
   });
+
+  it('adds many jobs at once with the contract ids and defaults, refusing the whole batch when one breaks the contract', async () => {
+    const { producer } = start(async () => new Promise(() => {}));
+    await producer.queue.pause();
+    await expect(producer.addBulk([{ id: 'f', n: 1 }, { id: 'g', n: 0.5 }])).rejects.toThrow(/n: /);
+    expect(await producer.queue.getJobCountByTypes('waiting')).toBe(0);
+
+    expect(await producer.addBulk([{ id: 'f', n: 1 }, { id: 'g', n: 2 }, { id: 'f', n: 3 }])).toEqual(['sample.f', 'sample.g', 'sample.f']);
+    expect(await producer.addBulk([])).toEqual([]);
+    const waiting = await producer.queue.getJobs(['waiting']);
+    expect(waiting.map((j) => [j.id, j.data.n, j.opts.attempts]).sort()).toEqual([
+      ['sample.f', 1, 3],
+      ['sample.g', 2, 3],
+    ]);
+  });
 });

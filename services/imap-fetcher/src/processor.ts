@@ -15,7 +15,8 @@ export interface FetcherDeps {
   log: Logger;
   /** Opens and logs in a fresh IMAP connection; the processor always closes it. */
   connect: ImapConnect;
-  enqueueParse: (job: ParseJob) => Promise<string>;
+  /** Adds parse jobs, many in one write. */
+  enqueueParse: (jobs: readonly ParseJob[]) => Promise<unknown>;
   maxMessageBytes: number;
   rawTtlSeconds: number;
   /** Longer than the longest IMAP timeout; renewed every third of it while the sync runs. */
@@ -216,7 +217,7 @@ async function handOffChunk(
       continue;
     }
     deps.log.warn({ code: 'fetch.message_too_large', uid, size, limit: deps.maxMessageBytes });
-    await deps.enqueueParse({ ref: refOf(uid), size });
+    await deps.enqueueParse([{ ref: refOf(uid), size }]);
     tooLarge += 1;
   }
   if (wanted.length === 0) return { enqueued: 0, tooLarge };
@@ -230,14 +231,12 @@ async function handOffChunk(
     for await (const msg of client.fetch(whole.join(','), { uid: true, source: true }, { uid: true })) {
       if (msg.source) sources.push({ uid: msg.uid, source: msg.source });
     }
-    await Promise.all(
-      sources.map(async ({ uid, source }) => {
-        const rawKey = rawKeyOf(uid);
-        await deps.redis.set(rawKey, source, 'EX', deps.rawTtlSeconds);
-        await deps.enqueueParse({ ref: refOf(uid), rawKey, size: sizes.get(uid) ?? source.length });
-        handed.push(uid);
-      }),
-    );
+    // The chunk's raw messages in one write, then its parse jobs in another.
+    const stored = await sources.reduce((batch, { uid, source }) => batch.set(rawKeyOf(uid), source, 'EX', deps.rawTtlSeconds), deps.redis.pipeline()).exec();
+    const failed = stored?.find(([err]) => err);
+    if (failed) throw failed[0];
+    await deps.enqueueParse(sources.map(({ uid, source }) => ({ ref: refOf(uid), rawKey: rawKeyOf(uid), size: sizes.get(uid) ?? source.length })));
+    handed.push(...sources.map(({ uid }) => uid));
   }
   for (const uid of wanted.filter((u) => sizes.get(u)! > LARGE_MESSAGE_BYTES)) {
     const rawKey = rawKeyOf(uid);
@@ -246,11 +245,11 @@ async function handOffChunk(
     if (parked.outcome === 'too_large') {
       // Longer than RFC822.SIZE said: the cap holds all the same.
       deps.log.warn({ code: 'fetch.message_too_large', uid, size: parked.bytes, limit: deps.maxMessageBytes });
-      await deps.enqueueParse({ ref: refOf(uid), size: parked.bytes });
+      await deps.enqueueParse([{ ref: refOf(uid), size: parked.bytes }]);
       tooLarge += 1;
       continue;
     }
-    await deps.enqueueParse({ ref: refOf(uid), rawKey, size: sizes.get(uid)! });
+    await deps.enqueueParse([{ ref: refOf(uid), rawKey, size: sizes.get(uid)! }]);
     handed.push(uid);
   }
   if (deps.markSeen && handed.length > 0) {

@@ -25,7 +25,7 @@ export const imapFetcher: ServiceDefinition = {
       prefix,
       log,
       connect: imapConnector(config.imap),
-      enqueueParse: (job) => parse.add(job),
+      enqueueParse: (jobs) => parse.addBulk(jobs),
       maxMessageBytes: config.fetch.maxMessageBytes,
       rawTtlSeconds: config.fetch.rawTtlSeconds,
       leaseTtlMs: config.fetch.leaseTtlMs,

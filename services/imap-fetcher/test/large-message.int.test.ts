@@ -144,7 +144,7 @@ describe('large messages against Dovecot', () => {
       prefix,
       log: silent,
       connect: imapConnector(imapOf(user)),
-      enqueueParse: (job) => parse!.add(job),
+      enqueueParse: (jobs) => parse!.addBulk(jobs),
       maxMessageBytes: 25 * MiB,
       rawTtlSeconds: 600,
       leaseTtlMs: 30_000,

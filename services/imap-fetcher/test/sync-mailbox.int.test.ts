@@ -41,7 +41,7 @@ describe('syncMailbox against Dovecot', () => {
         host: dovecot.host, port: dovecot.port, secure: true, caFile: dovecot.caFile,
         user, password: dovecot.users[user]!, timeoutMs: 10_000,
       }),
-      enqueueParse: (job) => parse.add(job),
+      enqueueParse: (jobs) => parse.addBulk(jobs),
       maxMessageBytes: 10 * 1024 * 1024,
       rawTtlSeconds: 600,
       leaseTtlMs: 30_000,
@@ -174,7 +174,7 @@ describe('syncMailbox against Dovecot', () => {
   it('lets one sync at a time hold the mailbox: overlapping syncs enqueue each message once', async () => {
     let enqueues = 0;
     const d = deps('erin');
-    const counting = { ...d, enqueueParse: async (job: Parameters<FetcherDeps['enqueueParse']>[0]) => ((enqueues += 1), parse.add(job)) };
+    const counting = { ...d, enqueueParse: async (jobs: Parameters<FetcherDeps['enqueueParse']>[0]) => ((enqueues += jobs.length), parse.addBulk(jobs)) };
     const appended = [];
     for (let i = 0; i < 40; i += 1) appended.push(await dovecot.append('erin', loadFixture('01-recadrage-dropbox-11h51.eml')));
 
@@ -204,10 +204,10 @@ describe('syncMailbox against Dovecot', () => {
     // The first enqueue finds the lease stolen: as if this process had been paused past the TTL.
     const paused: FetcherDeps = {
       ...d,
-      enqueueParse: async (job) => {
+      enqueueParse: async (jobs) => {
         await redis.del(keys.lease);
         stale = await Lease.acquire(redis, keys, 30_000);
-        return parse.add(job);
+        return parse.addBulk(jobs);
       },
     };
     const result = await syncMailbox({ mailbox: 'INBOX', trigger: 'schedule' }, paused);
@@ -255,7 +255,7 @@ describe('syncMailbox against Dovecot', () => {
     try {
       // Stalled in the middle: the first message is handed on, then the link goes silent.
       // One message per batch, so the next batch's FETCH meets the silent link.
-      const midway = { ...d, batchSize: 1, enqueueParse: async (job: Parameters<FetcherDeps['enqueueParse']>[0]) => (proxy.stall(), parse.add(job)) };
+      const midway = { ...d, batchSize: 1, enqueueParse: async (jobs: Parameters<FetcherDeps['enqueueParse']>[0]) => (proxy.stall(), parse.addBulk(jobs)) };
       await expect(syncMailbox({ mailbox: 'INBOX', trigger: 'schedule' }, midway)).rejects.toMatchObject({ code: 'fetch.sync_timeout' });
       expect(await redis.exists(leaseKeys(prefix, 'INBOX').lease)).toBe(0);
       expect(await readCursor(redis, cursorKey(prefix, 'INBOX'))).toEqual({ uidValidity: uv, lastUid: appended[0]!.uid });

@@ -69,7 +69,7 @@ describe('MailboxWatcher (IDLE push) against Dovecot', () => {
       prefix,
       log: silent,
       connect: imapConnector(imapOf(user)),
-      enqueueParse: (job) => parse.add(job),
+      enqueueParse: (jobs) => parse.addBulk(jobs),
       maxMessageBytes: 10_000_000,
       rawTtlSeconds: 600,
       leaseTtlMs: 1_500,
