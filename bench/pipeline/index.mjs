@@ -10,6 +10,8 @@
 //   drain.2000             backlog of 2,000 unseen mails → 2,000 distinct emails at the receiver,
 //                          mails/s (goal ≥ 1,000), the services in a fresh child; baseline: a
 //                          bare UID FETCH 1:* of the same full sources into memory
+//   drain-floor.2000       the same drain through the stack alone (imapflow, BullMQ, mailparser,
+//                          got, no code of ours; floor-child.mjs): what ours could reach at best
 //   drain-duplicates.2000  deliveries beyond one per email during that drain (goal 0)
 //   drain-peak-rss.2000    peak RSS of that child; baseline: the child with its modules loaded
 //   peak-rss.backlog-500   peak RSS of `render-signal start` (all services, a fresh child) while
@@ -52,6 +54,7 @@ const DOMAIN = 'bench.example.org';
 const SECRET = `whsec_${Buffer.from('render-signal-bench-secret-32-by').toString('base64')}`;
 const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 const DRAIN_CHILD = fileURLToPath(new URL('./drain-child.mjs', import.meta.url));
+const FLOOR_CHILD = fileURLToPath(new URL('./floor-child.mjs', import.meta.url));
 /** The dashboard runs too (`start` runs every service): its two required variables. */
 const DASHBOARD_ENV = {
   TRIGGER_PAGE_USER: 'bench',
@@ -230,7 +233,7 @@ export async function run() {
     import('../../packages/cli/dist/index.js'),
     import('../../packages/testing/dist/index.js'),
   ]);
-  const users = { latency: 'latencypw', drain: 'drainpw', rss: 'rsspw' };
+  const users = { latency: 'latencypw', drain: 'drainpw', floor: 'floorpw', rss: 'rsspw' };
   const redisServer = await testing.startRedisServer();
   const dovecot = await testing.startDovecot({ users });
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
@@ -412,6 +415,46 @@ export async function run() {
     const rate = (n, ms) => (n * 1000) / ms;
     const drainRate = rate(DRAIN_N, drainMs);
 
+    // ── 2b. The same drain through the stack alone (floor-child.mjs): imapflow, BullMQ, mailparser
+    // and got doing the least a pipeline of these stages can do, in a fresh child, same receiver kind ──
+    const floorRecorder = await startRecorder(testing);
+    cleanups.push(() => floorRecorder.close());
+    const floorSubjects = Array.from({ length: DRAIN_N }, (_, k) => subjectOf('floor', k));
+    const floorFiller = imapClient('floor', { disableAutoIdle: true });
+    await floorFiller.connect();
+    try {
+      await multiAppendAll(floorFiller, MAILBOX, Array.from({ length: DRAIN_N }, (_, k) => testing.plainMessage('floor', k, DOMAIN)), APPEND_BATCH);
+    } finally {
+      await floorFiller.logout().catch(() => floorFiller.close());
+    }
+    const floorEnv = dovecot.mailboxEnv('floor');
+    const floorArg = {
+      imap: { host: floorEnv.IMAP_SERVER, port: Number(floorEnv.IMAP_PORT), caFile: floorEnv.IMAP_TLS_CA_FILE, user: floorEnv.EMAIL_ADDRESS, pass: floorEnv.EMAIL_PASSWORD },
+      redisUrl: redisServer.url,
+      prefix: 'bench-pipeline-floor',
+      webhookUrl: floorRecorder.url,
+      timeoutMs: 150_000,
+    };
+    const floorChild = startLineChild(FLOOR_CHILD, JSON.stringify(floorArg), 160_000);
+    cleanups.push(() => floorChild.kill());
+    await floorChild.line((l) => l.ready, 'ready');
+    globalThis.gc?.();
+    const floorStart = performance.now();
+    floorChild.send('go');
+    await Promise.race([
+      floorRecorder.until(() => floorRecorder.emails.size >= DRAIN_N && floorSubjects.every((s) => floorRecorder.emails.has(s)), `${DRAIN_N} distinct emails`, DRAIN_TIMEOUT_MS),
+      floorChild.exited.then((code) => {
+        throw new Error(`floor-child exited (${code}) before the drain ended`);
+      }),
+    ]).catch((err) => {
+      throw new Error(`floor: ${err.message}; child stderr: ${floorChild.stderr().slice(-500)}`);
+    });
+    const floorMs = Math.max(...floorSubjects.map((s) => floorRecorder.emails.get(s).firstAt)) - floorStart;
+    floorChild.send('stop');
+    const floorResult = await floorChild.line((l) => l.stopped, 'the result line');
+    await floorChild.exited;
+    const floorRate = rate(DRAIN_N, floorMs);
+
     // ── 3. Peak RSS of `render-signal start` (a fresh child) during a backlog of RSS_N mails ──
     const rssPrefix = 'bench-pipeline-rss';
     const rssRecorder = await startRecorder(testing);
@@ -568,6 +611,26 @@ export async function run() {
           rateLimit: 'off (WEBHOOK_RATE_LIMIT_MAX=0)',
         },
         note: `Every service in a fresh child process (runServices(ALL_SERVICES), as \`render-signal start\`; modules loaded beforehand), the receiver in the benchmark's process; timed from the start of runServices (config, Redis, IMAP login included, ${round3(startedMs)} ms) until the receiver had all ${DRAIN_N} distinct emails; first webhook after ${round3(firstMs)} ms, half of them after ${round3(halfMs)} ms. The services' process used ${round3(cpuMsPerMail)} ms of CPU per mail (${round3(mark.cpuUs / 1000 / drainMs)} of one core over the drain). ${round3(drainRate / DRAIN_GOAL)} of the ${DRAIN_GOAL} mails/s goal. The baseline only reads the sources (best of a run before and one after ours).`,
+      },
+      {
+        name: `drain-floor.${DRAIN_N}`,
+        unit: 'mails/s',
+        value: round3(floorRate),
+        baseline: round3(rate(DRAIN_N, bestBare.ms)),
+        baselineName: `bare imapflow ${imapflow} UID FETCH 1:* of the full sources into memory`,
+        higherIsBetter: true,
+        goal: null,
+        details: {
+          what: 'floor-child.mjs: the same backlog through imapflow, BullMQ (parse and dispatch queues, same concurrency), mailparser simpleParser and got, with none of the system\'s own work',
+          floorMs: round3(floorMs),
+          fetched: DRAIN_N,
+          cpuMsPerMail: round3(floorResult.cpuUs / 1000 / DRAIN_N),
+          peakRssMiB: mib(floorResult.maxRssKiB),
+          deliveries: floorRecorder.deliveries(),
+          oursToFloor: round3(drainRate / floorRate),
+          goalToFloor: round3(DRAIN_GOAL / floorRate),
+        },
+        note: `The stack alone drains ${round3(floorRate)} mails/s with ${round3(floorResult.cpuUs / 1000 / DRAIN_N)} ms of CPU per mail; ours reaches ${round3(drainRate / floorRate)} of it. The ${DRAIN_GOAL} mails/s goal is ${round3(DRAIN_GOAL / floorRate)}× this floor.`,
       },
       {
         name: `drain-duplicates.${DRAIN_N}`,
