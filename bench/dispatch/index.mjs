@@ -4,6 +4,8 @@
 //   throughput.c8               webhooks/s at concurrency 8 (the service's), goal: ratio >= 0.8
 //   throughput.c8-bullmq-floor  a bare BullMQ processor whose handler is only the got POST: how
 //                               much of the gap is the queue itself rather than the dispatcher
+//   throughput.c8-receiver-20ms the same two sides against a receiver that answers after 20 ms, as
+//                               a quick real backend does (no goal: what a user would see)
 import { Writable } from 'node:stream';
 import { median, round3 } from '../lib/measure.mjs';
 import { packagesOf } from '../lib/workspace-packages.mjs';
@@ -16,6 +18,12 @@ const PER_ROUND = 400;
 const ROUNDS = 7;
 const WARMUP = 200;
 const GOAL = 0.8;
+/** The realistic receiver's answer time, and its rounds (each side of a round takes ≥ 0.5 s). */
+const SLOW_RECEIVER_MS = 20;
+const SLOW_PER_ROUND = 200;
+const SLOW_ROUNDS = 5;
+/** What the user's receiver answers (the baseline checks `success`). */
+const OK = { status: 200, body: { success: true, message: 'Webhook reçu' } };
 /** Production signs every webhook (WEBHOOK_SECRET), so ours signs too: 32 bytes, whsec_ form. */
 const SECRET = `whsec_${Buffer.from('render-signal-bench-secret-32-by').toString('base64')}`;
 
@@ -115,7 +123,7 @@ export async function run() {
     const bare = drain(floorProducer, floor.worker);
 
     /** The same bodies POSTed by bare got, CONCURRENCY at a time, each answer checked the same way. */
-    const baseline = async (n) => {
+    const bareGot = (url) => async (n) => {
       const bodies = Array.from({ length: n }, () => JSON.stringify(message(++uid).payload));
       let next = 0;
       const cpu = process.cpuUsage();
@@ -124,7 +132,7 @@ export async function run() {
         Array.from({ length: CONCURRENCY }, async () => {
           while (next < n) {
             const body = bodies[next++];
-            const res = await got.post(receiver.url, { body, headers: { 'content-type': 'application/json' }, retry: { limit: 0 }, followRedirect: false, throwHttpErrors: false });
+            const res = await got.post(url, { body, headers: { 'content-type': 'application/json' }, retry: { limit: 0 }, followRedirect: false, throwHttpErrors: false });
             if (res.statusCode !== 200 || JSON.parse(res.body).success !== true) throw new Error(`baseline got HTTP ${res.statusCode}`);
           }
         }),
@@ -134,6 +142,7 @@ export async function run() {
       return { ms, cpuUs: used.user + used.system };
     };
 
+    const baseline = bareGot(receiver.url);
     const sides = { ours, floor: bare, baseline };
     for (const fn of Object.values(sides)) await fn(WARMUP);
     const rates = { ours: [], floor: [], baseline: [] };
@@ -172,6 +181,29 @@ export async function run() {
     const logged = await dispatcher.readDeliveryLog(redis, prefix, { limit: 1 });
     if (logged[0]?.outcome !== 'delivered') throw new Error('the delivery log has no delivered entry');
 
+    // A receiver that takes SLOW_RECEIVER_MS to answer: ours (another dispatcher on its own
+    // prefix, same options) against bare got, both pointed at it.
+    const slowReceiver = await testing.startWebhookReceiver({ respond: () => new Promise((resolve) => setTimeout(resolve, SLOW_RECEIVER_MS, OK)) });
+    lifecycle.onStop('slow receiver', () => slowReceiver.close());
+    const slowConfig = loadConfig({ WEBHOOK_URL: slowReceiver.url, RENDER_SIGNAL_ALLOW_LOCAL_TARGETS: 'true', WEBHOOK_SECRET: SECRET });
+    const slowPrefix = 'bench-slow';
+    const slowProducer = queue.createProducer(contracts.QUEUES.dispatch, redis, slowPrefix, { attempts: slowConfig.webhook.maxAttempts });
+    lifecycle.onStop('slow producer', () => slowProducer.queue.close());
+    await slowProducer.queue.pause();
+    const slow = dispatcher.startDispatchProcessor({ redis, prefix: slowPrefix, log, metrics: new queue.Metrics(), lifecycle, webhook: slowConfig.webhook, delivery, clock: () => new Date(), concurrency: CONCURRENCY });
+    const slowSides = { ours: drain(slowProducer, slow.worker), baseline: bareGot(slowReceiver.url) };
+    for (const fn of Object.values(slowSides)) await fn(CONCURRENCY * 4);
+    const slowRates = { ours: [], baseline: [] };
+    for (let r = 0; r < SLOW_ROUNDS; r++) {
+      slowReceiver.requests.length = 0;
+      for (const side of r % 2 ? ['baseline', 'ours'] : ['ours', 'baseline']) {
+        const { ms } = await slowSides[side](SLOW_PER_ROUND);
+        slowRates[side].push((SLOW_PER_ROUND * 1000) / ms);
+      }
+      if (slowReceiver.requests.length !== 2 * SLOW_PER_ROUND) throw new Error(`the slow receiver got ${slowReceiver.requests.length} requests, expected ${2 * SLOW_PER_ROUND}`);
+    }
+    const slowRatios = slowRates.ours.map((v, i) => v / slowRates.baseline[i]);
+
     const roundRatios = rates.ours.map((v, i) => v / rates.baseline[i]);
     const ratio = median(roundRatios);
     const floorRatios = rates.floor.map((v, i) => v / rates.baseline[i]);
@@ -203,6 +235,26 @@ export async function run() {
           bullmq: versionOf('bullmq'),
         },
         note: `Ours is timed from resuming a paused queue holding ${PER_ROUND} jobs until all are completed; enqueueing is not timed. All sides share one receiver and one Node process, and redis-server runs on the same cores.`,
+      },
+      {
+        name: `throughput.c${CONCURRENCY}-receiver-${SLOW_RECEIVER_MS}ms`,
+        unit: 'webhooks/s',
+        value: round3(median(slowRates.ours)),
+        baseline: round3(median(slowRates.baseline)),
+        baselineName: `bare got ${versionOf('got')} POSTs, ${CONCURRENCY} in flight, to the same receiver`,
+        ratio: round3(median(slowRatios)),
+        ratioRange: [round3(Math.min(...slowRatios)), round3(Math.max(...slowRatios))],
+        higherIsBetter: true,
+        goal: null,
+        details: {
+          receiver: `startWebhookReceiver answering 200 after ${SLOW_RECEIVER_MS} ms`,
+          perRound: SLOW_PER_ROUND,
+          rounds: SLOW_ROUNDS,
+          ceiling: round3((CONCURRENCY * 1000) / SLOW_RECEIVER_MS),
+          samples: { ours: slowRates.ours.map(round3), baseline: slowRates.baseline.map(round3) },
+          roundRatios: slowRatios.map(round3),
+        },
+        note: `The same dispatcher and the same bare got against a receiver that answers after ${SLOW_RECEIVER_MS} ms (${CONCURRENCY} in flight: at most ${round3((CONCURRENCY * 1000) / SLOW_RECEIVER_MS)}/s): what the dispatcher's own cost leaves of the throughput when the receiver is a real backend rather than an instant one in the same process.`,
       },
       {
         name: `throughput.c${CONCURRENCY}-bullmq-floor`,
