@@ -1,10 +1,12 @@
 // The services of one backlog drain in a fresh process, so that the figure never depends on what
 // the runner ran before (a warm JIT doubles the rate) and the process's CPU time and memory are
 // the services' alone:
-//   node drain-child.mjs '<json>'     json: { env, timeoutMs? }
+//   node drain-child.mjs '<json>'     json: { env, services?, timeoutMs? }
+// `services`: the names of the services to run (every one when absent), as
+// `render-signal start <name>…` does.
 // Loads the modules of every service (not timed), prints {"ready":true}, then obeys one word per
 // stdin line:
-//   go     runServices(ALL_SERVICES) with `env` (as `render-signal start` does), then {"started":…}
+//   go     runServices(those services) with `env` (as `render-signal start` does), then {"started":…}
 //   mark   {"mark":true,…} with the CPU time used since `go` and the RSS
 //   stop   stops the services as production does and prints the result line, then exits
 // Every JSON line goes to stdout; the result is the last one. The services log to a counting sink.
@@ -12,12 +14,17 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { metricValues } from '../lib/measure.mjs';
 
-const { env, timeoutMs = 120_000 } = JSON.parse(process.argv[2] ?? '{}');
+const { env, services: names, timeoutMs = 120_000 } = JSON.parse(process.argv[2] ?? '{}');
 if (!env) {
   console.error(`usage: drain-child.mjs '{"env":{...}}'`);
   process.exit(2);
 }
 const [queue, cli] = await Promise.all([import('../../packages/queue/dist/index.js'), import('../../packages/cli/dist/index.js')]);
+const chosen = names ? cli.ALL_SERVICES.filter((s) => names.includes(s.name)) : cli.ALL_SERVICES;
+if (chosen.length !== (names ?? chosen).length) {
+  console.error(`drain-child: unknown service among ${JSON.stringify(names)}`);
+  process.exit(2);
+}
 const deadline = setTimeout(() => {
   console.error(`drain-child: not stopped within ${timeoutMs} ms`);
   process.exit(1);
@@ -51,8 +58,8 @@ const readyKiB = kib(process.memoryUsage().rss);
 console.log(JSON.stringify({ ready: true }));
 await next('go');
 const cpu0 = process.cpuUsage();
-const services = await queue.runServices(cli.ALL_SERVICES, { env, logDestination: sink });
-console.log(JSON.stringify({ started: true, services: cli.ALL_SERVICES.map((s) => s.name) }));
+const services = await queue.runServices(chosen, { env, logDestination: sink });
+console.log(JSON.stringify({ started: true, services: chosen.map((s) => s.name) }));
 await next('mark');
 const atMark = process.cpuUsage(cpu0);
 console.log(JSON.stringify({ mark: true, cpuUs: atMark.user + atMark.system, rssKiB: kib(process.memoryUsage().rss) }));

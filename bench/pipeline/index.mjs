@@ -10,6 +10,7 @@
 //   drain.2000             backlog of 2,000 unseen mails → 2,000 distinct emails at the receiver,
 //                          mails/s (goal ≥ 1,000), the services in a fresh child; baseline: a
 //                          bare UID FETCH 1:* of the same full sources into memory
+//   drain-per-stage.2000   the same drain with one process per stage, as render.yaml deploys them
 //   drain-floor.2000       the same drain through the stack alone (imapflow, BullMQ, mailparser,
 //                          got, no code of ours; floor-child.mjs): what ours could reach at best
 //   drain-duplicates.2000  deliveries beyond one per email during that drain (goal 0)
@@ -233,7 +234,7 @@ export async function run() {
     import('../../packages/cli/dist/index.js'),
     import('../../packages/testing/dist/index.js'),
   ]);
-  const users = { latency: 'latencypw', drain: 'drainpw', floor: 'floorpw', rss: 'rsspw' };
+  const users = { latency: 'latencypw', drain: 'drainpw', stages: 'stagespw', floor: 'floorpw', rss: 'rsspw' };
   const redisServer = await testing.startRedisServer();
   const dovecot = await testing.startDovecot({ users });
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
@@ -339,26 +340,80 @@ export async function run() {
     const overhead = ours.map((v, i) => v - bareMs[i]);
 
     // ── 2. Backlog drain: N mails appended while nothing runs, then every service starts ──
-    const drainPrefix = 'bench-pipeline-drain';
-    const drainRecorder = await startRecorder(testing);
-    cleanups.push(() => drainRecorder.close());
-    const filler = imapClient('drain', { disableAutoIdle: true });
-    await filler.connect();
-    const drainSubjects = Array.from({ length: DRAIN_N }, (_, k) => subjectOf('drain', k));
-    const fillStart = performance.now();
-    let fill;
-    try {
-      fill = await multiAppendAll(
-        filler,
-        MAILBOX,
-        Array.from({ length: DRAIN_N }, (_, k) => testing.plainMessage('drain', k, DOMAIN)),
-        APPEND_BATCH,
+    /** Appends DRAIN_N plain mails to `user`'s INBOX while nothing runs (not timed). */
+    const fillMailbox = async (user) => {
+      const filler = imapClient(user, { disableAutoIdle: true });
+      await filler.connect();
+      const fillStart = performance.now();
+      try {
+        const fill = await multiAppendAll(filler, MAILBOX, Array.from({ length: DRAIN_N }, (_, k) => testing.plainMessage(user, k, DOMAIN)), APPEND_BATCH);
+        return { ...fill, ms: performance.now() - fillStart };
+      } finally {
+        await filler.logout().catch(() => filler.close());
+      }
+    };
+    /**
+     * Drains `user`'s backlog with the services split over fresh drain-child processes, one per
+     * entry of `groups` (service names; null: every service), started together (modules loaded
+     * beforehand): timed from `go` until the receiver (here) has every distinct email, then
+     * checked at rest, again after SETTLE_MS, and stopped.
+     */
+    const drainWith = async (user, prefix, groups) => {
+      const recorder = await startRecorder(testing);
+      cleanups.push(() => recorder.close());
+      const subjects = Array.from({ length: DRAIN_N }, (_, k) => subjectOf(user, k));
+      const children = groups.map((services) =>
+        startLineChild(DRAIN_CHILD, JSON.stringify({ env: serviceEnv(user, prefix, recorder.url), ...(services ? { services } : {}), timeoutMs: 150_000 }), 160_000),
       );
-    } finally {
-      await filler.logout().catch(() => filler.close());
-    }
-    const fillMs = performance.now() - fillStart;
+      for (const child of children) cleanups.push(() => child.kill());
+      await Promise.all(children.map((child) => child.line((l) => l.ready, 'ready')));
+      const distinct = () => recorder.emails.size >= DRAIN_N && subjects.every((s) => recorder.emails.has(s));
+      globalThis.gc?.();
+      const start = performance.now();
+      for (const child of children) child.send('go');
+      await Promise.race([
+        recorder.until(distinct, `${DRAIN_N} distinct emails`, DRAIN_TIMEOUT_MS),
+        ...children.map((child) =>
+          child.exited.then((code) => {
+            throw new Error(`drain-child exited (${code}) before the drain ended`);
+          }),
+        ),
+      ]).catch((err) => {
+        throw new Error(`${err.message}; children's stderr: ${children.map((c) => c.stderr().slice(-300)).join(' | ')}`);
+      });
+      for (const child of children) child.send('mark');
+      const arrivals = subjects.map((s) => recorder.emails.get(s).firstAt);
+      const deliveredAtDone = recorder.deliveries();
+      const started = await Promise.all(children.map((child) => child.line((l) => l.started, 'started')));
+      const marks = await Promise.all(children.map((child) => child.line((l) => l.mark, 'mark')));
+      // At rest, then one more polling interval and a half: a late second delivery would show here.
+      await waitFor(atRest(prefix), 'the pipeline to come to rest after the drain', 30_000);
+      await sleep(SETTLE_MS);
+      await waitFor(atRest(prefix), 'the pipeline to come to rest after the drain', 30_000);
+      for (const child of children) child.send('stop');
+      const results = await Promise.all(children.map((child) => child.line((l) => 'cleanStop' in l, 'the result line')));
+      const exits = await Promise.all(children.map((child) => child.exited));
+      const drainTally = tally(recorder, subjects, Webhook);
+      checkTally(`drain of ${user}`, drainTally);
+      const cpuUs = marks.reduce((sum, m) => sum + m.cpuUs, 0);
+      return {
+        ms: Math.max(...arrivals) - start,
+        firstMs: Math.min(...arrivals) - start,
+        halfMs: [...arrivals].sort((a, b) => a - b)[(DRAIN_N >> 1) - 1] - start,
+        startedMs: Math.max(...started.map((l) => l.at)) - start,
+        deliveredAtDone,
+        marks,
+        results,
+        exits,
+        tally: drainTally,
+        failed: await failedJobs(prefix),
+        cpuUs,
+        cpuMsPerMail: cpuUs / 1000 / DRAIN_N,
+      };
+    };
 
+    const drainPrefix = 'bench-pipeline-drain';
+    const fill = await fillMailbox('drain');
     const bareFetch = async () => {
       globalThis.gc?.();
       const start = performance.now();
@@ -372,61 +427,37 @@ export async function run() {
     };
     // Before and after ours (Dovecot's caches are warm for the second): the faster counts.
     const bareBefore = await bareFetch();
-
-    // The services in a fresh child (modules loaded before the clock starts): timed from `go`,
-    // i.e. runServices, until the receiver (here) has every distinct email.
-    const drainChild = startLineChild(DRAIN_CHILD, JSON.stringify({ env: serviceEnv('drain', drainPrefix, drainRecorder.url), timeoutMs: 150_000 }), 160_000);
-    cleanups.push(() => drainChild.kill());
-    await drainChild.line((l) => l.ready, 'ready');
-    const distinctDrained = () => drainRecorder.emails.size >= DRAIN_N && drainSubjects.every((s) => drainRecorder.emails.has(s));
-    globalThis.gc?.();
-    const drainStart = performance.now();
-    drainChild.send('go');
-    await Promise.race([
-      drainRecorder.until(distinctDrained, `${DRAIN_N} distinct emails`, DRAIN_TIMEOUT_MS),
-      drainChild.exited.then((code) => {
-        throw new Error(`drain-child exited (${code}) before the drain ended`);
-      }),
-    ]).catch((err) => {
-      throw new Error(`${err.message}; child stderr: ${drainChild.stderr().slice(-500)}`);
-    });
-    drainChild.send('mark');
-    const arrivals = drainSubjects.map((s) => drainRecorder.emails.get(s).firstAt);
-    const drainMs = Math.max(...arrivals) - drainStart;
-    const firstMs = Math.min(...arrivals) - drainStart;
-    const halfMs = [...arrivals].sort((a, b) => a - b)[(DRAIN_N >> 1) - 1] - drainStart;
-    const deliveredAtDone = drainRecorder.deliveries();
-    const started = await drainChild.line((l) => l.started, 'started');
-    const startedMs = started.at - drainStart;
-    const mark = await drainChild.line((l) => l.mark, 'mark');
-    // At rest, then one more polling interval and a half: a late second delivery would show here.
-    await waitFor(atRest(drainPrefix), 'the pipeline to come to rest after the drain', 30_000);
-    await sleep(SETTLE_MS);
-    await waitFor(atRest(drainPrefix), 'the pipeline to come to rest after the drain', 30_000);
-    drainChild.send('stop');
-    const drained = await drainChild.line((l) => 'cleanStop' in l, 'the result line');
-    const drainExit = await drainChild.exited;
-    const cpuMsPerMail = mark.cpuUs / 1000 / DRAIN_N;
-    const drainTally = tally(drainRecorder, drainSubjects, Webhook);
-    checkTally('drain', drainTally);
-    const drainFailed = await failedJobs(drainPrefix);
+    // Every service in one fresh child, as `render-signal start` runs them.
+    const one = await drainWith('drain', drainPrefix, [null]);
+    const [mark] = one.marks;
+    const [drained] = one.results;
+    const [drainExit] = one.exits;
+    const drainMs = one.ms;
+    const startedMs = one.startedMs;
+    const firstMs = one.firstMs;
+    const halfMs = one.halfMs;
+    const deliveredAtDone = one.deliveredAtDone;
+    const drainTally = one.tally;
+    const drainFailed = one.failed;
+    const cpuMsPerMail = one.cpuMsPerMail;
+    const fillMs = fill.ms;
     const bareAfter = await bareFetch();
     const bestBare = bareBefore.ms <= bareAfter.ms ? bareBefore : bareAfter;
     const rate = (n, ms) => (n * 1000) / ms;
     const drainRate = rate(DRAIN_N, drainMs);
+
+    // ── 2a. The same drain with one process per stage, as render.yaml deploys them ──
+    const STAGES = ['imap-fetcher', 'parser', 'r2-offloader', 'webhook-dispatcher'];
+    await fillMailbox('stages');
+    const staged = await drainWith('stages', 'bench-pipeline-stages', STAGES.map((name) => [name]));
+    const stagedRate = rate(DRAIN_N, staged.ms);
 
     // ── 2b. The same drain through the stack alone (floor-child.mjs): imapflow, BullMQ, mailparser
     // and got doing the least a pipeline of these stages can do, in a fresh child, same receiver kind ──
     const floorRecorder = await startRecorder(testing);
     cleanups.push(() => floorRecorder.close());
     const floorSubjects = Array.from({ length: DRAIN_N }, (_, k) => subjectOf('floor', k));
-    const floorFiller = imapClient('floor', { disableAutoIdle: true });
-    await floorFiller.connect();
-    try {
-      await multiAppendAll(floorFiller, MAILBOX, Array.from({ length: DRAIN_N }, (_, k) => testing.plainMessage('floor', k, DOMAIN)), APPEND_BATCH);
-    } finally {
-      await floorFiller.logout().catch(() => floorFiller.close());
-    }
+    await fillMailbox('floor');
     const floorEnv = dovecot.mailboxEnv('floor');
     const floorArg = {
       imap: { host: floorEnv.IMAP_SERVER, port: Number(floorEnv.IMAP_PORT), caFile: floorEnv.IMAP_TLS_CA_FILE, user: floorEnv.EMAIL_ADDRESS, pass: floorEnv.EMAIL_PASSWORD },
@@ -611,6 +642,31 @@ export async function run() {
           rateLimit: 'off (WEBHOOK_RATE_LIMIT_MAX=0)',
         },
         note: `Every service in a fresh child process (runServices(ALL_SERVICES), as \`render-signal start\`; modules loaded beforehand), the receiver in the benchmark's process; timed from the start of runServices (config, Redis, IMAP login included, ${round3(startedMs)} ms) until the receiver had all ${DRAIN_N} distinct emails; first webhook after ${round3(firstMs)} ms, half of them after ${round3(halfMs)} ms. The services' process used ${round3(cpuMsPerMail)} ms of CPU per mail (${round3(mark.cpuUs / 1000 / drainMs)} of one core over the drain). ${round3(drainRate / DRAIN_GOAL)} of the ${DRAIN_GOAL} mails/s goal. The baseline only reads the sources (best of a run before and one after ours).`,
+      },
+      {
+        name: `drain-per-stage.${DRAIN_N}`,
+        unit: 'mails/s',
+        value: round3(stagedRate),
+        baseline: round3(rate(DRAIN_N, bestBare.ms)),
+        baselineName: `bare imapflow ${imapflow} UID FETCH 1:* of the full sources into memory`,
+        higherIsBetter: true,
+        goal: { min: DRAIN_GOAL, text: `≥ ${DRAIN_GOAL} mails/s` },
+        details: {
+          processes: STAGES.map((name) => [name]),
+          oursMs: round3(staged.ms),
+          startMs: round3(staged.startedMs),
+          firstWebhookMs: round3(staged.firstMs),
+          halfWebhooksMs: round3(staged.halfMs),
+          ofGoal: round3(stagedRate / DRAIN_GOAL),
+          deliveries: staged.tally,
+          failedJobs: staged.failed,
+          cpuMsPerMail: round3(staged.cpuMsPerMail),
+          cpuMsPerMailByProcess: Object.fromEntries(STAGES.map((name, i) => [name, round3(staged.marks[i].cpuUs / 1000 / DRAIN_N)])),
+          coresUsed: round3(staged.cpuUs / 1000 / staged.ms),
+          peakRssMiBByProcess: Object.fromEntries(STAGES.map((name, i) => [name, mib(staged.results[i].maxRssKiB)])),
+          cleanStops: staged.results.map((r) => r.cleanStop),
+        },
+        note: `The same drain (${DRAIN_N} other mails, another Dovecot user) with one fresh process per stage (${STAGES.join(', ')}), as render.yaml deploys them, started together: ${round3(staged.cpuMsPerMail)} ms of CPU per mail over all of them (${round3(staged.cpuUs / 1000 / staged.ms)} cores), ${round3(staged.tally.duplicateDeliveries)} duplicate deliveries. ${round3(stagedRate / DRAIN_GOAL)} of the goal; ${round3(stagedRate / drainRate)}× the one-process drain.`,
       },
       {
         name: `drain-floor.${DRAIN_N}`,
