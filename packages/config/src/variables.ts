@@ -54,7 +54,7 @@ export const VARIABLES = [
   { name: 'PAYLOAD_MASK_CONTENT', aliases: [], default: 'true', description: 'Mask third-party e-mail addresses and phone numbers inside `bodyPreview` and `email_content`.' },
   { name: 'EMAIL_CONTENT_MAX_CHARS', aliases: [], default: '20000', description: 'Cap of `email_content` in code points; `0` = no cap.' },
   { name: 'WEBHOOK_URL', aliases: [], default: '', description: 'Receiver of the webhooks. https only (see `RENDER_SIGNAL_ALLOW_LOCAL_TARGETS`).', requiredBy: ['webhook-dispatcher'] },
-  { name: 'WEBHOOK_SECRET', aliases: [], default: '', description: 'Standard Webhooks signing secret (`whsec_` followed by base64, at least 24 bytes). When set, every delivery carries `webhook-signature`; `webhook-id` and `webhook-timestamp` are always sent.', secret: true },
+  { name: 'WEBHOOK_SECRET', aliases: [], default: '', description: 'Standard Webhooks signing secret (`whsec_` followed by base64, at least 24 bytes). When set, every delivery carries `webhook-signature`; `webhook-id` and `webhook-timestamp` are always sent. Environment only: not a dashboard setting; a change needs a restart of the webhook-dispatcher.', secret: true },
   { name: 'WEBHOOK_SENDING_ENABLED', aliases: [], default: 'true', description: 'Kill switch: when false, dispatch jobs wait (they are retried later) instead of being sent.' },
   { name: 'WEBHOOK_TIMEOUT_SECONDS', aliases: [], default: '30', description: 'Timeout of one delivery attempt.' },
   { name: 'WEBHOOK_MAX_ATTEMPTS', aliases: [], default: '10', description: 'Delivery attempts before a webhook goes to `dispatch.dead`.' },

@@ -1,7 +1,7 @@
 import { maskEmail } from '@render-signal/logger';
 import type { Settings } from './settings.js';
 
-/** One changed field in the audit trail, with values fit to keep: masked, never a secret. */
+/** One changed field in the audit trail, with values fit to keep: masked (settings hold no secret). */
 export interface SettingsChange {
   path: string;
   old: unknown;
@@ -17,7 +17,6 @@ export interface AuditEntry {
   changes: SettingsChange[];
 }
 
-const SECRET_PATHS = new Set(['webhook.secret']);
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
 
 /** A URL reduced to scheme and host: the path of a webhook URL is often its credential. */
@@ -32,7 +31,6 @@ function urlOrigin(value: string): string {
 
 function maskValue(path: string, value: unknown): unknown {
   if (value === undefined) return null;
-  if (SECRET_PATHS.has(path)) return '[secret]';
   if (Array.isArray(value)) return value.map((v) => maskValue(path, v));
   if (typeof value !== 'string') return value;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return urlOrigin(value);
@@ -63,14 +61,4 @@ export function diffSettings(before: Settings, after: Settings): SettingsChange[
   };
   walk(before, after, '');
   return changes;
-}
-
-/**
- * A copy of the settings fit to show or log: the signing secret replaced by `[secret]`. E-mail
- * addresses and the webhook URL stay whole: the dashboard shows them to the logged-in owner.
- */
-export function withoutSecrets(settings: Settings): Settings {
-  const copy = structuredClone(settings);
-  if (copy.webhook.secret !== undefined) copy.webhook.secret = '[secret]';
-  return copy;
 }

@@ -8,7 +8,6 @@ export function settingsDefaultsFromConfig(config: Config): Settings {
   return {
     webhook: {
       url: webhook.url,
-      ...(webhook.secret ? { secret: webhook.secret } : {}),
       sendingEnabled: webhook.sendingEnabled,
       requireJsonSuccess: webhook.requireJsonSuccess,
       timeoutSeconds: Math.round(webhook.timeoutMs / 1000),

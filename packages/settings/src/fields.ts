@@ -10,7 +10,6 @@ export interface SettingsFieldDoc {
 /** Every field of `Settings`, in order. A test keeps this list, the type and the README in step. */
 export const SETTINGS_FIELDS: readonly SettingsFieldDoc[] = [
   { path: 'webhook.url', type: 'https URL', default: '`WEBHOOK_URL`', description: 'Receiver of the webhooks. https only, no credentials, and its host must resolve to public addresses only (checked on every write). A Make.com hook given as `token@hook.eu2.make.com` or as the bare token becomes `https://hook.eu2.make.com/token`. Cannot be emptied.' },
-  { path: 'webhook.secret', type: '`whsec_…` or null', default: '`WEBHOOK_SECRET`', description: 'Standard Webhooks signing secret; null = unsigned. Never written to the audit trail.' },
   { path: 'webhook.sendingEnabled', type: 'boolean', default: '`WEBHOOK_SENDING_ENABLED`', description: 'False postpones every delivery (the original\'s sending switch).' },
   { path: 'webhook.requireJsonSuccess', type: 'boolean', default: '`WEBHOOK_REQUIRE_JSON_SUCCESS`', description: 'True: success is HTTP 200 with a JSON body whose `success` is true (the original); false: any 2xx.' },
   { path: 'webhook.timeoutSeconds', type: 'integer 1–300', default: '`WEBHOOK_TIMEOUT_SECONDS`', description: 'Timeout of one delivery attempt.' },

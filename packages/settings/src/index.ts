@@ -6,7 +6,7 @@ export { normalizeMakeWebhookUrl } from './normalize-make-webhook-url.js';
 export { mergeSettings, parseSettingsPatch, resolveSettings } from './validate.js';
 export type { FieldError, Validated } from './validate.js';
 export { settingsDefaultsFromConfig } from './defaults.js';
-export { diffSettings, maskActor, withoutSecrets } from './audit.js';
+export { diffSettings, maskActor } from './audit.js';
 export type { AuditEntry, SettingsChange } from './audit.js';
 export { settingsKeys } from './record.js';
 export type { LoadedRecord } from './record.js';

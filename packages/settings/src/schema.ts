@@ -39,11 +39,11 @@ function webhookUrl(options: SchemaOptions) {
   });
 }
 
-// Same rule as WEBHOOK_SECRET in packages/config.
-const secret = z
-  .string({ error: 'expected a string' })
-  .trim()
-  .refine((v) => /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v.slice(6), 'base64').length >= 24, 'must be whsec_ followed by at least 24 bytes in base64');
+/**
+ * Secrets come from the environment only: the signing secret is WEBHOOK_SECRET, read at
+ * start, never stored in Redis. A patch that carries one is refused by name, value unseen.
+ */
+const notASetting = (variable: string) => z.never({ error: `secrets are not settings: set ${variable} in the environment and restart` }).optional();
 
 /** `HHhMM` or `HH:MM` as the environment accepts; `""` or null = not set. */
 const timeOfDay = z.union([z.string(), z.null()], { error: 'expected a time such as 09h00 or 18:30, or null' }).transform((raw, ctx) => {
@@ -117,7 +117,7 @@ export function settingsPatchSchema(options: SchemaOptions = {}): z.ZodType<Sett
     {
       webhook: section({
         url: webhookUrl(options).optional(),
-        secret: z.union([secret, z.null()]).optional(),
+        secret: notASetting('WEBHOOK_SECRET'),
         sendingEnabled: z.boolean().optional(),
         requireJsonSuccess: z.boolean().optional(),
         timeoutSeconds: int(1, 300).optional(),

@@ -10,8 +10,6 @@ export interface Settings {
   webhook: {
     /** Receiver of the webhooks: https only, never a private address (WEBHOOK_URL). */
     url: string;
-    /** Standard Webhooks signing secret, `whsec_…` (WEBHOOK_SECRET); absent = unsigned. */
-    secret?: string;
     /** Kill switch of the original: false postpones every delivery (WEBHOOK_SENDING_ENABLED). */
     sendingEnabled: boolean;
     /** Success = HTTP 200 with a JSON body whose `success` is true; false = any 2xx (WEBHOOK_REQUIRE_JSON_SUCCESS). */

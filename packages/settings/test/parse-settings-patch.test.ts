@@ -34,7 +34,7 @@ describe('parseSettingsPatch', () => {
   it('accepts an empty patch and a full one, normalising values', () => {
     expect(parseSettingsPatch({})).toEqual({ ok: true, value: {} });
     const result = parseSettingsPatch({
-      webhook: { url: ' tok3n@hook.eu2.make.com ', secret: SECRET, sendingEnabled: false, rateLimit: { max: 5 }, holdOutsideWindow: true },
+      webhook: { url: ' tok3n@hook.eu2.make.com ', sendingEnabled: false, rateLimit: { max: 5 }, holdOutsideWindow: true },
       window: { start: '09h00', end: ' 18:30 ' },
       timezone: 'utc',
       absenceDays: [' Sunday', 'SATURDAY', 'monday', 'sunday'],
@@ -46,7 +46,7 @@ describe('parseSettingsPatch', () => {
     expect(result).toEqual({
       ok: true,
       value: {
-        webhook: { url: 'https://hook.eu2.make.com/tok3n', secret: SECRET, sendingEnabled: false, rateLimit: { max: 5 }, holdOutsideWindow: true },
+        webhook: { url: 'https://hook.eu2.make.com/tok3n', sendingEnabled: false, rateLimit: { max: 5 }, holdOutsideWindow: true },
         window: { start: '09h00', end: '18:30' },
         timezone: 'UTC',
         absenceDays: ['monday', 'saturday', 'sunday'],
@@ -133,10 +133,17 @@ describe('parseSettingsPatch', () => {
     expect(JSON.stringify(errors)).not.toContain('hunter2');
   });
 
+  it('refuses a signing secret, valid or not, set or cleared: secrets come from the environment only', () => {
+    for (const secret of [SECRET, null, '']) {
+      expect(errorsOf({ webhook: { secret } })).toEqual([{ path: 'webhook.secret', message: 'secrets are not settings: set WEBHOOK_SECRET in the environment and restart' }]);
+    }
+    expect(JSON.stringify(errorsOf({ webhook: { secret: SECRET } }))).not.toContain(SECRET.slice(6, 20));
+  });
+
   it('keeps null as "not set" and "" as null for optional fields', () => {
-    expect(parseSettingsPatch({ window: { start: '', end: null }, webhook: { secret: null }, polling: { vacationStart: null } })).toEqual({
+    expect(parseSettingsPatch({ window: { start: '', end: null }, polling: { vacationStart: null } })).toEqual({
       ok: true,
-      value: { window: { start: null, end: null }, webhook: { secret: null }, polling: { vacationStart: null } },
+      value: { window: { start: null, end: null }, polling: { vacationStart: null } },
     });
   });
 

@@ -234,11 +234,11 @@ describe('settings in Redis', () => {
   it('keeps an audit trail without secrets, full URLs or addresses', async () => {
     const secretPath = 'p4th-t0ken-1234';
     await store.update({
-      patch: { webhook: { url: `https://hooks.example.org/${secretPath}`, secret: NEW_SECRET }, senderAllowlist: ['boss@client.example.com'] },
+      patch: { webhook: { url: `https://hooks.example.org/${secretPath}` }, senderAllowlist: ['boss@client.example.com'] },
       expectedVersion: 0,
       updatedBy: 'owner@studio.example.com',
     });
-    await store.update({ patch: { webhook: { secret: null } }, expectedVersion: 1, updatedBy: 'admin' });
+    await store.update({ patch: { webhook: { sendingEnabled: false } }, expectedVersion: 1, updatedBy: 'admin' });
 
     const trail = await store.auditTrail();
     expect(trail.map((e) => [e.version, e.updatedBy])).toEqual([
@@ -247,14 +247,20 @@ describe('settings in Redis', () => {
     ]);
     expect(trail[1]!.changes).toEqual([
       { path: 'webhook.url', old: 'https://backend.example.org', new: 'https://hooks.example.org' },
-      { path: 'webhook.secret', old: '[secret]', new: '[secret]' },
       { path: 'senderAllowlist', old: ['p***@client.example.com'], new: ['b***@client.example.com'] },
     ]);
-    expect(trail[0]!.changes).toEqual([{ path: 'webhook.secret', old: '[secret]', new: null }]);
+    expect(trail[0]!.changes).toEqual([{ path: 'webhook.sendingEnabled', old: true, new: false }]);
 
     const raw = JSON.stringify(await redis.xrange(settingsKeys(prefix).audit, '-', '+'));
-    for (const clear of [secretPath, NEW_SECRET, ENV_SECRET, 'whsec_', 'boss@', 'planning@', 'owner@', '/inbound']) {
+    for (const clear of [secretPath, ENV_SECRET, 'whsec_', 'boss@', 'planning@', 'owner@', '/inbound']) {
       expect(raw).not.toContain(clear);
     }
+  });
+
+  it('refuses to store a signing secret and changes nothing: it comes from the environment only', async () => {
+    const refused = await store.update({ patch: { webhook: { secret: NEW_SECRET, sendingEnabled: false } }, expectedVersion: 0, updatedBy: 'admin' });
+    expect(refused).toMatchObject({ status: 'invalid', errors: [{ path: 'webhook.secret', message: expect.stringContaining('WEBHOOK_SECRET') }] });
+    expect(JSON.stringify(refused)).not.toContain(NEW_SECRET.slice(6));
+    expect(await redis.keys(`${prefix}:*`)).toEqual([]);
   });
 });

@@ -22,14 +22,12 @@ const lines = (form: Form, name: string): string[] =>
 
 /**
  * The settings page's form (every field is on it; an unticked checkbox is absent) as a settings
- * patch. The signing secret is changed only when a new one is typed or removal is ticked.
+ * patch.
  */
 export function formToPatch(form: Form): Record<string, unknown> {
-  const secret = text(form, 'webhook.secret').trim();
   return {
     webhook: {
       url: text(form, 'webhook.url'),
-      ...(checked(form, 'webhook.removeSecret') ? { secret: null } : secret !== '' ? { secret } : {}),
       sendingEnabled: checked(form, 'webhook.sendingEnabled'),
       requireJsonSuccess: checked(form, 'webhook.requireJsonSuccess'),
       timeoutSeconds: integer(form, 'webhook.timeoutSeconds'),
@@ -63,7 +61,7 @@ export function formToPatch(form: Form): Record<string, unknown> {
   };
 }
 
-/** The values the form shows for stored settings (the reverse of formToPatch, secret excluded). */
+/** The values the form shows for stored settings (the reverse of formToPatch). */
 export function settingsToForm(s: Settings): Record<string, string | boolean | string[]> {
   return {
     'webhook.url': s.webhook.url,

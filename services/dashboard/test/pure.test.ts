@@ -44,7 +44,7 @@ describe('html', () => {
 
 describe('the settings form', () => {
   const settings = {
-    webhook: { url: 'https://hooks.example.com/x', secret: 'whsec_x', sendingEnabled: true, requireJsonSuccess: false, timeoutSeconds: 30, maxAttempts: 10, retryBaseDelaySeconds: 5, rateLimit: { max: 600, windowSeconds: 60 }, holdOutsideWindow: true },
+    webhook: { url: 'https://hooks.example.com/x', sendingEnabled: true, requireJsonSuccess: false, timeoutSeconds: 30, maxAttempts: 10, retryBaseDelaySeconds: 5, rateLimit: { max: 600, windowSeconds: 60 }, holdOutsideWindow: true },
     window: { start: '09h00' },
     timezone: 'Europe/Paris',
     absenceDays: ['sunday' as const],
@@ -61,13 +61,11 @@ describe('the settings form', () => {
       if (v === false) continue;
       posted[k] = v === true ? 'on' : ['senderAllowlist', 'providerAllowlist'].includes(k) ? (v as string[]).join('\r\n') : v;
     }
-    const { secret: _secret, ...webhookWithoutSecret } = settings.webhook;
-    expect(formToPatch(posted)).toEqual({ ...settings, webhook: webhookWithoutSecret, window: { start: '09h00', end: '' }, polling: { ...settings.polling, vacationStart: '', vacationEnd: '' } });
+    expect(formToPatch(posted)).toEqual({ ...settings, window: { start: '09h00', end: '' }, polling: { ...settings.polling, vacationStart: '', vacationEnd: '' } });
   });
 
   it('passes what is not a number through as typed, so validation names the field', () => {
-    const patch = formToPatch({ 'webhook.timeoutSeconds': 'thirty', 'webhook.secret': '  ', 'webhook.removeSecret': 'on' }) as { webhook: Record<string, unknown> };
+    const patch = formToPatch({ 'webhook.timeoutSeconds': 'thirty' }) as { webhook: Record<string, unknown> };
     expect(patch.webhook['timeoutSeconds']).toBe('thirty');
-    expect(patch.webhook['secret']).toBeNull();
   });
 });

@@ -63,15 +63,19 @@ describe('settings through the dashboard', () => {
     expect(audit.entries[0]).toMatchObject({ version: base + 1, updatedBy: 'admin', changes: [{ path: 'webhook.url', new: winner.replace('/hook', '') }] });
   });
 
-  it('never returns the signing secret', async () => {
+  it('refuses a signing secret by name and saves nothing: secrets come from the environment only', async () => {
     const { version } = await current();
     const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
-    const saved = await put({ expectedVersion: version, patch: { webhook: { secret } } });
-    expect(saved.status).toBe(200);
-    expect(saved.text).not.toContain(secret);
-    expect((await current()).settings.webhook.secret).toBe('[secret]');
-    expect((await client.request('GET', '/settings')).text).not.toContain(secret);
-    expect((await client.request('GET', '/api/settings/audit')).text).not.toContain(secret);
+    const refused = await put({ expectedVersion: version, patch: { webhook: { secret, sendingEnabled: false } } });
+    expect(refused.status).toBe(400);
+    expect(refused.json<{ errors: { path: string; message: string }[] }>().errors).toEqual([
+      { path: 'webhook.secret', message: 'secrets are not settings: set WEBHOOK_SECRET in the environment and restart' },
+    ]);
+    expect(refused.text).not.toContain(secret.slice(6));
+    expect(await current()).toMatchObject({ version, settings: { webhook: { sendingEnabled: true } } });
+    expect('secret' in (await current()).settings.webhook).toBe(false);
+    // The page says where the signature comes from (this dashboard runs without WEBHOOK_SECRET).
+    expect((await client.request('GET', '/settings')).text).toContain('webhooks are sent unsigned (WEBHOOK_SECRET is not set)');
   });
 
   it('the settings form saves a whole valid form, and shows errors beside the fields of a bad one without saving', async () => {
@@ -116,7 +120,7 @@ describe('settings through the dashboard', () => {
     const saved = (await client.request('GET', '/api/settings')).json<{ version: number; settings: Record<string, unknown> }>();
     expect(saved.version).toBe(version + 1);
     expect(saved.settings).toMatchObject({
-      webhook: { url: 'https://hooks.example.com/render', timeoutSeconds: 20, maxAttempts: 8, holdOutsideWindow: false, secret: '[secret]' },
+      webhook: { url: 'https://hooks.example.com/render', timeoutSeconds: 20, maxAttempts: 8, holdOutsideWindow: false },
       window: { start: '08h30', end: '18:00' },
       absenceDays: ['saturday', 'sunday'],
       polling: { activeDays: [0, 1, 2, 3, 4], activeStartHour: 8, activeEndHour: 20, vacationStart: '2026-12-24', vacationEnd: '2027-01-02', enabled: true },
@@ -130,11 +134,10 @@ describe('settings through the dashboard', () => {
     expect(stale.text).toContain('Someone else saved the settings meanwhile');
     expect((await current()).settings.webhook.url).toBe('https://hooks.example.com/render');
 
-    // Clearing the vacation (the original could not clear it) and removing the secret.
-    const cleared = await client.request('POST', '/settings', { form: { ...form, expectedVersion: String(version + 1), 'polling.vacationStart': '', 'polling.vacationEnd': '', 'webhook.removeSecret': 'on' } });
+    // Clearing the vacation (the original could not clear it).
+    const cleared = await client.request('POST', '/settings', { form: { ...form, expectedVersion: String(version + 1), 'polling.vacationStart': '', 'polling.vacationEnd': '' } });
     expect(cleared.status).toBe(303);
     const after = (await client.request('GET', '/api/settings')).json<{ settings: { polling: Record<string, unknown>; webhook: Record<string, unknown> } }>().settings;
     expect(after.polling['vacationStart']).toBeUndefined();
-    expect(after.webhook['secret']).toBeUndefined();
   });
 });

@@ -82,12 +82,13 @@ export const webhookDispatcher: ServiceDefinition = {
   portOffset: 4,
   async start({ config, redis, log, metrics, lifecycle, clock, settings }) {
     const prefix = config.redis.prefix;
-    // Read at every delivery: a URL, secret or switch changed from the dashboard applies at once.
+    // Read at every delivery: a URL or switch changed from the dashboard applies at once. The
+    // signing secret is the environment's (WEBHOOK_SECRET), never a setting.
     const webhook = (): Config['webhook'] => {
       const current = settings.current();
       return {
         url: current.webhook.url,
-        secret: current.webhook.secret,
+        secret: config.webhook.secret,
         sendingEnabled: current.webhook.sendingEnabled && !current.killSwitches.dispatchPaused,
         timeoutMs: current.webhook.timeoutSeconds * 1000,
         maxAttempts: current.webhook.maxAttempts,

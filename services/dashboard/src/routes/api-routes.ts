@@ -1,5 +1,5 @@
 import { errorCode } from '@render-signal/queue';
-import { withoutSecrets, type SettingsUpdateResult } from '@render-signal/settings';
+import type { SettingsUpdateResult } from '@render-signal/settings';
 import { enableEndpoint, endpointHash, readDeliveryLog } from '@render-signal/webhook-dispatcher';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
@@ -47,7 +47,7 @@ export function sendUpdateResult(res: Response, result: SettingsUpdateResult): v
   } else if (result.status === 'conflict') {
     res.status(409).json({ success: false, message: 'the settings changed since they were read', currentVersion: result.currentVersion });
   } else {
-    res.json({ success: true, version: result.version, settings: withoutSecrets(result.settings), changes: result.changes });
+    res.json({ success: true, version: result.version, settings: result.settings, changes: result.changes });
   }
 }
 
@@ -65,7 +65,7 @@ export function apiRoutes(deps: DashboardDeps): Router {
       version: record.version,
       updatedAt: record.updatedAt ?? null,
       updatedBy: record.updatedBy ?? null,
-      settings: withoutSecrets(record.settings),
+      settings: record.settings,
     });
   });
 

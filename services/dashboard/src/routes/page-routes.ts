@@ -1,5 +1,4 @@
 import { toLocal } from '@render-signal/core';
-import { withoutSecrets } from '@render-signal/settings';
 import { enableEndpoint, endpointHash, readDeliveryLog } from '@render-signal/webhook-dispatcher';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -68,7 +67,7 @@ export function pageRoutes(deps: DashboardDeps): Router {
       settingsPage(ctx(req), {
         version: record.version,
         values,
-        hasSecret: current?.webhook.secret !== undefined,
+        signed: config.webhook.secret !== undefined,
         errors,
         audit,
         ...(form?.conflict ? { conflict: true } : {}),
@@ -86,7 +85,7 @@ export function pageRoutes(deps: DashboardDeps): Router {
     if (result.status === 'updated') return res.redirect(303, '/settings?notice=saved');
     if (result.status === 'conflict') return showSettings(req, res, 409, { values: settingsToForm(await effective()), errors: [], conflict: true });
     // Shown again as typed, with the errors beside their fields.
-    const typed = settingsToForm(withoutSecrets(await effective()));
+    const typed = settingsToForm(await effective());
     for (const [key, value] of Object.entries(body)) {
       if (key in typed) typed[key] = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value : typed[key]!;
     }

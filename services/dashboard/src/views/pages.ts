@@ -116,7 +116,7 @@ type FormValues = Record<string, string | boolean | string[]>;
 
 export function settingsPage(
   ctx: PageContext,
-  options: { version: number; values: FormValues; hasSecret: boolean; errors: readonly FieldError[]; audit: readonly AuditEntry[]; conflict?: boolean },
+  options: { version: number; values: FormValues; signed: boolean; errors: readonly FieldError[]; audit: readonly AuditEntry[]; conflict?: boolean },
 ): SafeHtml {
   const { values, errors } = options;
   const errorOf = (path: string) => errors.filter((e) => e.path === path || e.path.startsWith(`${path}.`)).map((e) => e.message).join('; ');
@@ -147,8 +147,7 @@ ${csrfField(ctx)}
 <input type="hidden" name="expectedVersion" value="${options.version}">
 <fieldset><legend>Webhook</legend>
   ${input('webhook.url', 'URL', 'url', html` size="60"`)}
-  <label>Signing secret (whsec_…) <input name="webhook.secret" id="webhook.secret" type="password" autocomplete="off" placeholder="${options.hasSecret ? 'set: leave empty to keep it' : 'not set'}"${described('webhook.secret')}>${problem('webhook.secret')}</label>
-  ${options.hasSecret ? checkbox('webhook.removeSecret', 'Remove the secret (send unsigned)') : ''}
+  <p>Signature: ${options.signed ? 'every webhook is signed with the secret of WEBHOOK_SECRET' : 'webhooks are sent unsigned (WEBHOOK_SECRET is not set)'}. Secrets are not settings: change it in the environment and restart.</p>
   ${checkbox('webhook.sendingEnabled', 'Sending enabled')}
   ${checkbox('webhook.requireJsonSuccess', 'Success needs HTTP 200 with {"success": true}')}
   ${input('webhook.timeoutSeconds', 'Timeout (s)', 'number')}
