@@ -4,7 +4,7 @@
 //   node drain-child.mjs '<json>'     json: { env, services?, timeoutMs? }
 // `services`: the names of the services to run (every one when absent), as
 // `render-signal start <name>…` does.
-// Loads the modules of every service (not timed), prints {"ready":true}, then obeys one word per
+// Loads the modules of those services (not timed), prints {"ready":true}, then obeys one word per
 // stdin line:
 //   go     runServices(those services) with `env` (as `render-signal start` does), then {"started":…}
 //   mark   {"mark":true,…} with the CPU time used since `go` and the RSS
@@ -19,8 +19,9 @@ if (!env) {
   console.error(`usage: drain-child.mjs '{"env":{...}}'`);
   process.exit(2);
 }
-const [queue, cli] = await Promise.all([import('../../packages/queue/dist/index.js'), import('../../packages/cli/dist/index.js')]);
-const chosen = names ? cli.ALL_SERVICES.filter((s) => names.includes(s.name)) : cli.ALL_SERVICES;
+const [queue, { loadServices }] = await Promise.all([import('../../packages/queue/dist/index.js'), import('../../packages/cli/dist/load-services.js')]);
+// Only the chosen services' packages are loaded, as `render-signal start <name>…` does.
+const chosen = await loadServices(names);
 if (chosen.length !== (names ?? chosen).length) {
   console.error(`drain-child: unknown service among ${JSON.stringify(names)}`);
   process.exit(2);

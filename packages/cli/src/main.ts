@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { SERVICE_NAMES } from '@render-signal/config';
+import { SERVICE_NAMES, type ServiceName } from '@render-signal/config';
 import { checkEmail, EXIT } from './check.js';
 
 const program = new Command('render-signal').description('IMAP work orders to signed webhooks').exitOverride((err) => {
@@ -14,9 +14,10 @@ program
   .action(async (names: string[]) => {
     const unknown = names.filter((n) => !(SERVICE_NAMES as readonly string[]).includes(n));
     if (unknown.length > 0) program.error(`unknown service: ${unknown.join(', ')}`, { exitCode: EXIT.usage });
-    // Loaded here so that `check` starts fast and never touches the queue machinery.
-    const [{ runMain }, { ALL_SERVICES }] = await Promise.all([import('@render-signal/queue'), import('./services.js')]);
-    await runMain(names.length === 0 ? ALL_SERVICES : ALL_SERVICES.filter((s) => names.includes(s.name)));
+    // Loaded here so that `check` starts fast and never touches the queue machinery; only the
+    // packages of the services asked for are loaded.
+    const [{ runMain }, { loadServices }] = await Promise.all([import('@render-signal/queue'), import('./load-services.js')]);
+    await runMain(await loadServices(names.length === 0 ? SERVICE_NAMES : (names as ServiceName[])));
   });
 
 program
