@@ -7,6 +7,9 @@ import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PROFILE_A_SENDERS, startPipeline, type Pipeline } from './support.js';
 
+/** The environment's signing secret: the only one the dispatcher uses. */
+const SECRET = `whsec_${Buffer.from('the-environment-secret-32-bytes!').toString('base64')}`;
+
 describe('settings changed at run time (as the dashboard does) apply without a restart', () => {
   let p: Pipeline;
   let store: SettingsStore;
@@ -14,7 +17,7 @@ describe('settings changed at run time (as the dashboard does) apply without a r
   let eventsConnection: Redis;
 
   beforeAll(async () => {
-    p = await startPipeline();
+    p = await startPipeline({ env: { WEBHOOK_SECRET: SECRET } });
     store = createSettingsStore({ redis: p.redis, prefix: p.prefix, defaults: settingsDefaultsFromConfig(p.services.config), allowLocalTargets: true });
     eventsConnection = p.redis.duplicate();
     fetchEvents = new QueueEvents(QUEUES.fetch.name, { connection: eventsConnection, prefix: p.prefix });
@@ -94,13 +97,18 @@ describe('settings changed at run time (as the dashboard does) apply without a r
     expect(await p.logs.waitFor((l) => l.code === 'dispatch.rate_limit_changed' && l['max'] === 0)).toMatchObject({ windowSeconds: null });
   });
 
-  it('sends to a webhook URL changed at run time, signed with the new secret', async () => {
+  it('sends to a webhook URL changed at run time, signed with the secret of the environment, which no settings write can change', async () => {
     const other = await startWebhookReceiver();
     try {
-      const secret = `whsec_${Buffer.from('another-secret-of-32-bytes-long!').toString('base64')}`;
+      const stolen = `whsec_${Buffer.from('another-secret-of-32-bytes-long!').toString('base64')}`;
       const current = await store.read();
+      // A secret is not a setting: the write is refused whole, nothing changes.
+      const refused = await store.update({ patch: { webhook: { url: other.url, secret: stolen } }, expectedVersion: current.version, updatedBy: 'ops@example.com' });
+      expect(refused).toMatchObject({ status: 'invalid', errors: [{ path: 'webhook.secret' }] });
+      expect((await store.read()).version).toBe(current.version);
+
       const changed = await store.update({
-        patch: { webhook: { url: other.url, secret }, senderAllowlist: [...PROFILE_A_SENDERS.split(',')] },
+        patch: { webhook: { url: other.url }, senderAllowlist: [...PROFILE_A_SENDERS.split(',')] },
         expectedVersion: current.version,
         updatedBy: 'ops@example.com',
       });
@@ -112,8 +120,8 @@ describe('settings changed at run time (as the dashboard does) apply without a r
       // Checked by hand: the pipeline runs on profile A's fixed clock, which the library would
       // refuse as a stale timestamp.
       const signed = `${headers['webhook-id']}.${headers['webhook-timestamp']}.${request!.body}`;
-      const expected = createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64')).update(signed).digest('base64');
-      expect(headers['webhook-signature']).toBe(`v1,${expected}`);
+      const hmac = (secret: string) => `v1,${createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64')).update(signed).digest('base64')}`;
+      expect(headers['webhook-signature']).toBe(hmac(SECRET));
     } finally {
       await other.close();
     }
