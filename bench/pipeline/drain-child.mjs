@@ -10,9 +10,9 @@
 //   mark   {"mark":true,…} with the CPU time used since `go` and the RSS
 //   stop   stops the services as production does and prints the result line, then exits
 // Every JSON line goes to stdout; the result is the last one. The services log to a counting sink.
-import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { metricValues } from '../lib/measure.mjs';
+import { stdinWords } from '../lib/stdin-words.mjs';
 
 const { env, services: names, timeoutMs = 120_000 } = JSON.parse(process.argv[2] ?? '{}');
 if (!env) {
@@ -45,15 +45,7 @@ const sink = new Writable({
   },
 });
 
-const input = createInterface({ input: process.stdin });
-const commands = input[Symbol.asyncIterator]();
-const next = async (word) => {
-  const { value, done } = await commands.next();
-  if (done || value.trim() !== word) {
-    console.error(`drain-child: expected "${word}" on stdin, got ${done ? 'the end' : JSON.stringify(value)}`);
-    process.exit(1);
-  }
-};
+const { next, close: closeInput } = stdinWords('drain-child');
 
 const readyKiB = kib(process.memoryUsage().rss);
 console.log(JSON.stringify({ ready: true }));
@@ -70,8 +62,7 @@ const jobs = await metricValues(services, 'render_signal_jobs_total');
 const cpu = process.cpuUsage(cpu0);
 const cleanStop = await services.stop();
 clearTimeout(deadline);
-input.close();
-process.stdin.destroy();
+closeInput();
 console.log(
   JSON.stringify({ cleanStop, logLines, lastLog, syncs, jobs, cpuUs: cpu.user + cpu.system, readyKiB, maxRssKiB: process.resourceUsage().maxRSS }),
 );

@@ -14,8 +14,8 @@
 // message path, job contracts checked with zod, the decision rules, dedupe by Message-ID, the
 // delivery window, signing, the delivery log, metrics and logs.
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { packagesOf } from '../lib/workspace-packages.mjs';
+import { stdinWords } from '../lib/stdin-words.mjs';
 
 const { imap, redisUrl, prefix, webhookUrl, timeoutMs = 120_000 } = JSON.parse(process.argv[2] ?? '{}');
 if (!imap || !redisUrl || !prefix || !webhookUrl) {
@@ -36,15 +36,7 @@ const deadline = setTimeout(() => {
 }, timeoutMs);
 
 const CHUNK = 50;
-const input = createInterface({ input: process.stdin });
-const commands = input[Symbol.asyncIterator]();
-const next = async (word) => {
-  const { value, done } = await commands.next();
-  if (done || value.trim() !== word) {
-    console.error(`floor-child: expected "${word}" on stdin, got ${done ? 'the end' : JSON.stringify(value)}`);
-    process.exit(1);
-  }
-};
+const { next, close: closeInput } = stdinWords('floor-child');
 const fail = (err) => {
   console.error(`floor-child: ${err?.stack ?? err}`);
   process.exit(1);
@@ -108,6 +100,5 @@ await parseQueue.close();
 await dispatchQueue.close();
 await redis.quit();
 clearTimeout(deadline);
-input.close();
-process.stdin.destroy();
+closeInput();
 console.log(JSON.stringify({ stopped: true, cpuUs: cpu.user + cpu.system, maxRssKiB: process.resourceUsage().maxRSS }));

@@ -599,19 +599,26 @@ export async function run() {
       ...(p === 50 ? { note: `What the pipeline adds to the server's own notification: the fetcher's sync (lease, login, SELECT, SEARCH, FETCH, raw message to Redis, parse job, \\Seen, cursor), the parse job (decision, payload, hand-off), the dispatch job and the signed POST. Bare notification p50 ${round3(percentile(bareMs, 50))} ms.` } : {}),
     });
 
+    /** A drain rate next to the bare fetch of the same backlog. */
+    const drainResult = (name, value, rest) => ({
+      name: `${name}.${DRAIN_N}`,
+      unit: 'mails/s',
+      value: round3(value),
+      baseline: round3(rate(DRAIN_N, bestBare.ms)),
+      baselineName: `bare imapflow ${imapflow} UID FETCH 1:* of the full sources into memory`,
+      higherIsBetter: true,
+      goal: null,
+      ...rest,
+    });
+    const drainGoal = { min: DRAIN_GOAL, text: `≥ ${DRAIN_GOAL} mails/s` };
+
     return [
       latencyResult(50),
       latencyResult(99),
       overheadResult(50),
       overheadResult(99),
-      {
-        name: `drain.${DRAIN_N}`,
-        unit: 'mails/s',
-        value: round3(drainRate),
-        baseline: round3(rate(DRAIN_N, bestBare.ms)),
-        baselineName: `bare imapflow ${imapflow} UID FETCH 1:* of the full sources into memory`,
-        higherIsBetter: true,
-        goal: { min: DRAIN_GOAL, text: `≥ ${DRAIN_GOAL} mails/s` },
+      drainResult('drain', drainRate, {
+        goal: drainGoal,
         details: {
           input: `${DRAIN_N} unseen plain-text mails (plainMessage) appended beforehand, while nothing ran (not timed), ${APPEND_BATCH} per MULTIAPPEND command`,
           messageBytes: Math.round(bestBare.bytes / DRAIN_N),
@@ -642,15 +649,9 @@ export async function run() {
           rateLimit: 'off (WEBHOOK_RATE_LIMIT_MAX=0)',
         },
         note: `Every service in a fresh child process (runServices(ALL_SERVICES), as \`render-signal start\`; modules loaded beforehand), the receiver in the benchmark's process; timed from the start of runServices (config, Redis, IMAP login included, ${round3(startedMs)} ms) until the receiver had all ${DRAIN_N} distinct emails; first webhook after ${round3(firstMs)} ms, half of them after ${round3(halfMs)} ms. The services' process used ${round3(cpuMsPerMail)} ms of CPU per mail (${round3(mark.cpuUs / 1000 / drainMs)} of one core over the drain). ${round3(drainRate / DRAIN_GOAL)} of the ${DRAIN_GOAL} mails/s goal. The baseline only reads the sources (best of a run before and one after ours).`,
-      },
-      {
-        name: `drain-per-stage.${DRAIN_N}`,
-        unit: 'mails/s',
-        value: round3(stagedRate),
-        baseline: round3(rate(DRAIN_N, bestBare.ms)),
-        baselineName: `bare imapflow ${imapflow} UID FETCH 1:* of the full sources into memory`,
-        higherIsBetter: true,
-        goal: { min: DRAIN_GOAL, text: `≥ ${DRAIN_GOAL} mails/s` },
+      }),
+      drainResult('drain-per-stage', stagedRate, {
+        goal: drainGoal,
         details: {
           processes: STAGES.map((name) => [name]),
           oursMs: round3(staged.ms),
@@ -667,15 +668,8 @@ export async function run() {
           cleanStops: staged.results.map((r) => r.cleanStop),
         },
         note: `The same drain (${DRAIN_N} other mails, another Dovecot user) with one fresh process per stage (${STAGES.join(', ')}), as render.yaml deploys them, started together: ${round3(staged.cpuMsPerMail)} ms of CPU per mail over all of them (${round3(staged.cpuUs / 1000 / staged.ms)} cores), ${round3(staged.tally.duplicateDeliveries)} duplicate deliveries. ${round3(stagedRate / DRAIN_GOAL)} of the goal; ${round3(stagedRate / drainRate)}× the one-process drain.`,
-      },
-      {
-        name: `drain-floor.${DRAIN_N}`,
-        unit: 'mails/s',
-        value: round3(floorRate),
-        baseline: round3(rate(DRAIN_N, bestBare.ms)),
-        baselineName: `bare imapflow ${imapflow} UID FETCH 1:* of the full sources into memory`,
-        higherIsBetter: true,
-        goal: null,
+      }),
+      drainResult('drain-floor', floorRate, {
         details: {
           what: 'floor-child.mjs: the same backlog through imapflow, BullMQ (parse and dispatch queues, same concurrency), mailparser simpleParser and got, with none of the system\'s own work',
           floorMs: round3(floorMs),
@@ -687,7 +681,7 @@ export async function run() {
           goalToFloor: round3(DRAIN_GOAL / floorRate),
         },
         note: `The stack alone drains ${round3(floorRate)} mails/s with ${round3(floorResult.cpuUs / 1000 / DRAIN_N)} ms of CPU per mail; ours reaches ${round3(drainRate / floorRate)} of it. The ${DRAIN_GOAL} mails/s goal is ${round3(DRAIN_GOAL / floorRate)}× this floor.`,
-      },
+      }),
       {
         name: `drain-duplicates.${DRAIN_N}`,
         unit: 'deliveries',
