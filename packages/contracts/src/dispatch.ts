@@ -20,9 +20,14 @@ export type DispatchJob = z.infer<typeof dispatchJobSchema>;
  * What a delivered dispatch job keeps: the payload is personal data (subject, sender, body) and
  * has no use once the receiver has it, so only the references stay while BullMQ keeps the job
  * (its id still makes a re-enqueue of the same message a no-op). Jobs still waiting, retrying
- * or parked in `dispatch.dead` keep their payload until delivered, replayed or deleted.
+ * or parked in `dispatch.dead` keep their payload until delivered, replayed or deleted. A job
+ * found in this form when it runs (its worker died between the delivery and the completion) is
+ * completed without sending again.
  */
-export function deliveredDispatchData(data: DispatchJob): { ref: DispatchJob['ref']; emailId: string; delivered: true } {
+export const deliveredDispatchSchema = z.object({ ref: messageRefSchema, emailId: z.string(), delivered: z.literal(true) });
+export type DeliveredDispatch = z.infer<typeof deliveredDispatchSchema>;
+
+export function deliveredDispatchData(data: DispatchJob): DeliveredDispatch {
   return { ref: data.ref, emailId: data.emailId, delivered: true };
 }
 
@@ -37,7 +42,7 @@ export const DISPATCH_BACKOFF_TYPE = 'webhook';
  */
 export const dispatchQueue = defineQueue({
   name: 'dispatch',
-  schema: dispatchJobSchema,
+  schema: z.union([dispatchJobSchema, deliveredDispatchSchema]),
   defaults: {
     attempts: 10,
     backoff: { type: DISPATCH_BACKOFF_TYPE, delay: 5_000 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ALL_QUEUE_NAMES, QUEUES, messageKey } from '../src/index.js';
+import { ALL_QUEUE_NAMES, QUEUES, dispatchJobSchema, messageKey } from '../src/index.js';
 
 const ref = { mailbox: 'INBOX', uidValidity: '1768296000', uid: 42 };
 
@@ -23,6 +23,12 @@ describe('queue contracts', () => {
     expect(QUEUES.dispatch.schema.safeParse({ ref, emailId: 'x', payload: { subject: 'no id' } }).success).toBe(false);
   });
 
+  it('accepts a dispatch job in its delivered form (references only), and nothing in between', () => {
+    expect(QUEUES.dispatch.schema.parse({ ref, emailId: 'x', delivered: true })).toEqual({ ref, emailId: 'x', delivered: true });
+    expect(QUEUES.dispatch.schema.safeParse({ ref, emailId: 'x', delivered: false }).success).toBe(false);
+    expect(QUEUES.dispatch.schema.safeParse({ ref, delivered: true }).success).toBe(false);
+  });
+
   it('keeps the payload keys in the original order', () => {
     const payload = {
       delivery_links: [{ provider: 'dropbox', raw_url: 'https://www.dropbox.com/s/x' }],
@@ -34,7 +40,7 @@ describe('queue contracts', () => {
       subject: 's',
       microsoft_graph_email_id: '0'.repeat(32),
     };
-    const parsed = QUEUES.dispatch.schema.parse({ ref, emailId: 'x', payload });
+    const parsed = dispatchJobSchema.parse({ ref, emailId: 'x', payload });
     expect(Object.keys(parsed.payload)).toEqual([
       'microsoft_graph_email_id', 'subject', 'receivedDateTime', 'sender_address', 'bodyPreview', 'email_content', 'sender_email', 'delivery_links',
     ]);

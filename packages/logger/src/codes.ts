@@ -47,6 +47,7 @@ export const LOG_CODES = {
   'offload.source_refused': { level: 'warn', text: 'A link failed the allowlist or SSRF checks (`problem`: not_https, ip_literal, host_not_allowed, private address, ...); the Worker is not called.' },
   'offload.fell_back': { level: 'warn', text: 'A link goes out with its source URL only (`reasonCode`: the Worker\'s error, deadline_reached, source_refused or attempts exhausted); the webhook is not held back.' },
   'dispatch.delivered': { level: 'info', text: 'The receiver accepted a webhook.' },
+  'dispatch.already_delivered': { level: 'info', text: 'A job run again after its worker stopped between delivering its webhook and completing it: completed without sending again.' },
   'dispatch.failed': { level: 'warn', text: 'A delivery attempt failed; `retryable` says whether it will be retried.' },
   'dispatch.held': { level: 'info', text: 'A message decided outside the delivery window waits until it opens (`until`; the holdOutsideWindow setting); no attempt is used.' },
   'dispatch.sending_disabled': { level: 'warn', text: 'Sending is off (WEBHOOK_SENDING_ENABLED false, or sending or dispatch switched off from the dashboard): the delivery is postponed without using an attempt.' },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DeadLetter } from '@render-signal/contracts';
-import { appendDeliveryLog } from '@render-signal/webhook-dispatcher';
+import { logAttempt } from '@render-signal/webhook-dispatcher';
 import { Client, startDashboard, type TestDashboard } from './support.js';
 
 const NOW = new Date('2026-03-30T10:00:00Z');
@@ -99,9 +99,9 @@ describe('dead letters, deliveries and status through the dashboard', () => {
       endpoint: '0123456789abcdef',
     });
     // 23:30 UTC on the 28th is already the 29th in Paris (UTC+1 before the DST change on the 29th).
-    await appendDeliveryLog(d.redis, d.prefix, attempt('2026-03-28T22:30:00.000Z', 200), 500);
-    await appendDeliveryLog(d.redis, d.prefix, attempt('2026-03-28T23:30:00.000Z', 503), 500);
-    await appendDeliveryLog(d.redis, d.prefix, attempt('2026-03-29T09:00:00.000Z', 200), 500);
+    await logAttempt(d.redis, d.prefix, attempt('2026-03-28T22:30:00.000Z', 200), 500);
+    await logAttempt(d.redis, d.prefix, attempt('2026-03-28T23:30:00.000Z', 503), 500);
+    await logAttempt(d.redis, d.prefix, attempt('2026-03-29T09:00:00.000Z', 200), 500);
     const day = (await client.request('GET', '/api/deliveries?day=2026-03-29')).json<{ entries: { at: string }[] }>();
     expect(day.entries.map((e) => e.at)).toEqual(['2026-03-29T09:00:00.000Z', '2026-03-28T23:30:00.000Z']);
     expect((await client.request('GET', '/api/deliveries?day=29/03/2026')).status).toBe(400);

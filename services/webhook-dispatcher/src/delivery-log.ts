@@ -12,11 +12,6 @@ export function subjectHash(subject: string): string {
   return hash('sha256', subject.trim(), 'hex').slice(0, 12);
 }
 
-/** Appends one attempt; the stream keeps about `maxEntries` (MAXLEN ~, trimmed by whole nodes). */
-export async function appendDeliveryLog(redis: Redis, prefix: string, attempt: DeliveryAttempt, maxEntries: number): Promise<void> {
-  await logAttempt(redis, prefix, attempt, maxEntries);
-}
-
 /** What a delivered job keeps in place of its data, written with its log entry. */
 export interface ForgetPayload {
   /** The BullMQ job's hash. */
@@ -27,20 +22,23 @@ export interface ForgetPayload {
 const LOG_ATTEMPT = 'renderSignalLogAttempt';
 /**
  * KEYS: the delivery log, the job's hash (or any key when ARGV[2] is empty). ARGV: MAXLEN, the
- * job's new data ('' to leave it), then the entry's fields and values. A job that is gone is not
- * written back (HSET would create a hash nothing ever removes).
+ * job's new data ('' to leave it), then the entry's fields and values. The payload goes first, so
+ * a log that cannot be written (a script stops at its first error, keeping what it did) never
+ * keeps it in Redis; a job that is gone is not written back (HSET would create a hash nothing ever
+ * removes).
  */
 const LOG_ATTEMPT_LUA = `
-redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 3))
 if ARGV[2] ~= '' and redis.call('EXISTS', KEYS[2]) == 1 then
   redis.call('HSET', KEYS[2], 'data', ARGV[2])
 end
+redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 3))
 return 1`;
 type LogAttemptCommand = (log: string, job: string, maxEntries: number, data: string, ...fields: string[]) => Promise<number>;
 
 /**
- * Appends one attempt and, after a delivery, replaces the job's data: one command (EVALSHA, loaded
- * once per connection by ioredis), so the attempt costs one write to Redis whatever it records.
+ * Appends one attempt (the stream keeps about `maxEntries`: MAXLEN ~, trimmed by whole nodes) and,
+ * after a delivery, replaces the job's data: one command (EVALSHA, loaded once per connection by
+ * ioredis), so the attempt costs one write to Redis whatever it records.
  */
 export function logAttempt(redis: Redis, prefix: string, attempt: DeliveryAttempt, maxEntries: number, forget?: ForgetPayload): Promise<number> {
   if (!(LOG_ATTEMPT in redis)) redis.defineCommand(LOG_ATTEMPT, { numberOfKeys: 2, lua: LOG_ATTEMPT_LUA });

@@ -7,6 +7,6 @@ export { parseRetryAfter } from './retry-after.js';
 export { RETRY_AFTER_MAX_MS, RETRY_STEPS, retryDelay, scheduledDelay, webhookBackoff } from './retry-schedule.js';
 export { ReceiverBusyError } from './receiver-busy-error.js';
 export { disableEndpoint, enableEndpoint, endpointDisabled, endpointHash, isEndpointDisabled, type EndpointDisabled } from './endpoint-state.js';
-export { appendDeliveryLog, deliveryLogKey, logAttempt, readDeliveryLog, subjectHash, type DeliveryAttempt, type DeliveryLogQuery } from './delivery-log.js';
+export { deliveryLogKey, logAttempt, readDeliveryLog, subjectHash, type DeliveryAttempt, type DeliveryLogQuery } from './delivery-log.js';
 export { DispatchMetrics, statusClass, type StatusClass } from './dispatch-metrics.js';
 export { applyRateLimit, rateLimitOf, type RateLimit } from './rate-limit.js';

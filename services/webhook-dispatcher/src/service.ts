@@ -1,6 +1,6 @@
 import { DelayedError, Queue } from 'bullmq';
 import type { Config } from '@render-signal/config';
-import { deliveredDispatchData, QUEUES } from '@render-signal/contracts';
+import { deliveredDispatchData, QUEUES, type DeliveredDispatch } from '@render-signal/contracts';
 import type { Logger } from '@render-signal/logger';
 import { createProcessor, type Lifecycle, type Metrics, type RunningProcessor, type ServiceDefinition } from '@render-signal/queue';
 import got, { type Got } from 'got';
@@ -38,8 +38,9 @@ export function startDispatchProcessor(o: DispatchProcessorOptions): RunningProc
   const endpointState = cachedEndpointState(o.redis, o.prefix);
   return createProcessor(
     QUEUES.dispatch,
-    (data, job, token) =>
-      deliverWebhook(
+    (data, job, token) => {
+      if ('delivered' in data) return alreadyDelivered(data, String(job.id), o.log);
+      return deliverWebhook(
         data,
         {
           log: o.log,
@@ -62,7 +63,8 @@ export function startDispatchProcessor(o: DispatchProcessorOptions): RunningProc
           clock: o.clock,
         },
         { jobId: String(job.id), attemptsMade: job.attemptsMade, attempts: job.opts.attempts ?? 1 },
-      ),
+      );
+    },
     {
       connection: o.redis,
       prefix: o.prefix,
@@ -75,6 +77,16 @@ export function startDispatchProcessor(o: DispatchProcessorOptions): RunningProc
       ...(o.delivery.rateLimit ? { limiter: { max: o.delivery.rateLimit.max, duration: o.delivery.rateLimit.durationMs } } : {}),
     },
   );
+}
+
+/**
+ * A job whose data is already the delivered form (see deliveredDispatchData): its webhook went out
+ * and its payload was dropped, then its worker stopped before completing it. Completed, not sent
+ * again.
+ */
+async function alreadyDelivered(data: DeliveredDispatch, jobId: string, log: Logger): Promise<{ alreadyDelivered: true }> {
+  log.info({ code: 'dispatch.already_delivered', emailId: data.emailId, jobId });
+  return { alreadyDelivered: true };
 }
 
 export const webhookDispatcher: ServiceDefinition = {

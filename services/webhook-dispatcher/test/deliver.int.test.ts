@@ -2,7 +2,7 @@ import { EventEmitter, once } from 'node:events';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { loadConfig, type Config } from '@render-signal/config';
-import { QUEUES, messageKey, type DispatchJob, type JobDefaults } from '@render-signal/contracts';
+import { QUEUES, deliveredDispatchData, messageKey, type DispatchJob, type JobDefaults } from '@render-signal/contracts';
 import { createLogger } from '@render-signal/logger';
 import { DeadLetterStore, Lifecycle, Metrics, createProducer } from '@render-signal/queue';
 import { deleteKeys, startWebhookReceiver, testRedisUrl, uniquePrefix, type WebhookReceiver, type WebhookResponse } from '@render-signal/testing';
@@ -370,13 +370,30 @@ describe('webhook delivery through BullMQ', () => {
     expect((await readDeliveryLog(redis, prefix)).map((e) => e.jobId)).toEqual(['gone', id]);
   });
 
-  it('delivers (once) even when the delivery log cannot be written, and says so', async () => {
+  it('completes a job found in its delivered form (its worker stopped after the delivery) without sending it again', async () => {
+    receiver = await startWebhookReceiver();
+    const { producer, worker } = start(receiver.url);
+    await producer.queue.pause();
+    const id = await producer.add(job);
+    // What the first run left: the payload replaced by references, then no completion.
+    await (await Job.fromId(producer.queue, id))!.updateData(deliveredDispatchData(job));
+    const done = finished(worker);
+    await producer.queue.resume();
+    const completed = await done;
+    expect(await completed.getState()).toBe('completed');
+    expect(completed.returnvalue).toEqual({ alreadyDelivered: true });
+    expect(receiver.requests).toHaveLength(0);
+    expect(await logLine((l) => l.code === 'dispatch.already_delivered')).toMatchObject({ level: 'info', jobId: id, emailId: job.emailId });
+  });
+
+  it('delivers (once) even when the delivery log cannot be written, says so, and still drops the payload', async () => {
     receiver = await startWebhookReceiver();
     await redis.set(deliveryLogKey(prefix), 'not a stream'); // XADD now fails with WRONGTYPE
     const { job: done, dead } = await deliver(receiver.url);
     expect(await done.getState()).toBe('completed');
     expect(dead).toBeUndefined();
     expect(receiver.requests).toHaveLength(1);
+    expect(JSON.parse((await redis.hget(`${done.queueQualifiedName}:${done.id}`, 'data'))!)).toEqual(deliveredDispatchData(job));
     // The log entry is written without waiting; its failure is reported as it comes back.
     expect(await logLine((l) => l.code === 'redis.error')).toMatchObject({ level: 'warn', during: 'delivery_log' });
   });
