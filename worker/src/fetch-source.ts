@@ -27,8 +27,12 @@ export async function fetchSource(first: URL, rules: SourceRules, deadline: Sour
       if (deadline.timedOut) throw new HttpError(504, 'source_timeout', `Source did not answer within ${deadline.ms} ms`);
       throw new HttpError(502, 'source_failed', `Source fetch failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+    if (!REDIRECT_STATUSES.has(response.status)) {
+      // The body is read at the Worker's pace (guardBody restarts the clock at each read).
+      deadline.pause();
+      return response;
+    }
     deadline.touch();
-    if (!REDIRECT_STATUSES.has(response.status)) return response;
     await response.body?.cancel().catch(() => undefined);
     const location = response.headers.get('Location');
     if (location === null) throw new HttpError(502, 'source_failed', `Source fetch failed: ${response.status} without Location`);

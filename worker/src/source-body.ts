@@ -7,8 +7,9 @@ export interface BodyState {
 }
 
 /**
- * The source body, pulled one chunk at a time (no read-ahead, so memory stays at one chunk): each
- * chunk restarts the idle deadline and counts toward `maxBytes`; past it, or when the deadline
+ * The source body, pulled one chunk at a time (no read-ahead, so memory stays at one chunk): the
+ * idle deadline runs while a chunk is awaited and is paused once it arrives (a slow R2 write is not
+ * a silent source), and each chunk counts toward `maxBytes`; past it, or when the deadline
  * expires, the stream errors and whatever consumes it (an R2 put, the part uploader) fails.
  */
 export function guardBody(body: ReadableStream<Uint8Array>, deadline: SourceDeadline, maxBytes: number, state: BodyState): ReadableStream<Uint8Array> {
@@ -23,19 +24,17 @@ export function guardBody(body: ReadableStream<Uint8Array>, deadline: SourceDead
         });
       },
       async pull(controller) {
-        let next: ReadableStreamReadResult<Uint8Array>;
-        try {
-          next = await reader.read();
-        } catch (error) {
+        deadline.touch();
+        const next = await reader.read().catch((error: unknown) => {
           state.failure ??= deadline.timedOut ? 'timeout' : 'broken';
           throw error;
-        }
+        });
+        deadline.pause();
         if (next.done) {
           deadline.finish();
           controller.close();
           return;
         }
-        deadline.touch();
         state.bytes += next.value.byteLength;
         if (state.bytes > maxBytes) {
           state.failure ??= 'too_large';

@@ -1,11 +1,13 @@
 /**
- * The source's time limit: `SOURCE_TIMEOUT_MS` to answer each hop, then at most that long between
- * two chunks of the body. An idle limit rather than one AbortSignal.timeout() for the whole copy,
- * because a 2 GiB file may rightly take longer than two minutes while a stalled one must not hang.
+ * The source's time limit: `SOURCE_TIMEOUT_MS` to answer each hop, then at most that long for each
+ * chunk of the body once the Worker asks for it. An idle limit rather than one AbortSignal.timeout()
+ * for the whole copy, because a 2 GiB file may rightly take longer than two minutes while a stalled
+ * one must not hang. Only time spent waiting on the source counts: while the Worker is busy with a
+ * chunk (an R2 part upload), the clock is paused.
  */
 export class SourceDeadline {
   private readonly controller = new AbortController();
-  private timer: number | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private listeners: Array<() => void> = [];
   timedOut = false;
 
@@ -21,8 +23,13 @@ export class SourceDeadline {
   /** Progress was made: the clock starts again. */
   touch(): void {
     if (this.controller.signal.aborted) return;
-    clearTimeout(this.timer);
+    this.clear();
     this.timer = setTimeout(() => this.expire(), this.ms);
+  }
+
+  /** The Worker has what it asked for and is busy elsewhere: the clock stops until the next touch. */
+  pause(): void {
+    this.clear();
   }
 
   /** Called once if the time runs out (the body stream errors itself from here). */
@@ -32,13 +39,18 @@ export class SourceDeadline {
 
   /** The copy is over (done or failed): no more timeout, and the source connection is closed. */
   stop(): void {
-    clearTimeout(this.timer);
+    this.clear();
     if (!this.controller.signal.aborted) this.controller.abort(new DOMException('source copy finished', 'AbortError'));
   }
 
   /** The copy is over and the body was read to its end: nothing to close. */
   finish(): void {
-    clearTimeout(this.timer);
+    this.clear();
+  }
+
+  private clear(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   private expire(): void {
