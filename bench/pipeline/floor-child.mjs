@@ -77,11 +77,11 @@ try {
   await client.connect();
   const box = await client.mailboxOpen('INBOX');
   const uids = await client.search({ seen: false }, { uid: true });
+  const rawKey = (uid) => `${prefix}:raw:${uid}`;
   for (let i = 0; i < uids.length; i += CHUNK) {
     const chunk = uids.slice(i, i + CHUNK).join(',');
     const messages = [];
     for await (const m of client.fetch(chunk, { uid: true, source: true }, { uid: true })) messages.push(m);
-    const rawKey = (uid) => `${prefix}:raw:${uid}`;
     await messages.reduce((batch, m) => batch.set(rawKey(m.uid), m.source, 'EX', 3600), redis.pipeline()).exec();
     await parseQueue.addBulk(messages.map((m) => ({ name: 'parse', data: { rawKey: rawKey(m.uid) }, opts: { jobId: `INBOX.${box.uidValidity}.${m.uid}` } })));
     await client.messageFlagsAdd(chunk, ['\\Seen'], { uid: true });

@@ -431,20 +431,10 @@ export async function run() {
     const one = await drainWith('drain', drainPrefix, [null]);
     const [mark] = one.marks;
     const [drained] = one.results;
-    const [drainExit] = one.exits;
-    const drainMs = one.ms;
-    const startedMs = one.startedMs;
-    const firstMs = one.firstMs;
-    const halfMs = one.halfMs;
-    const deliveredAtDone = one.deliveredAtDone;
-    const drainTally = one.tally;
-    const drainFailed = one.failed;
-    const cpuMsPerMail = one.cpuMsPerMail;
-    const fillMs = fill.ms;
     const bareAfter = await bareFetch();
     const bestBare = bareBefore.ms <= bareAfter.ms ? bareBefore : bareAfter;
     const rate = (n, ms) => (n * 1000) / ms;
-    const drainRate = rate(DRAIN_N, drainMs);
+    const drainRate = rate(DRAIN_N, one.ms);
 
     // ── 2a. The same drain with one process per stage, as render.yaml deploys them ──
     const STAGES = ['imap-fetcher', 'parser', 'r2-offloader', 'webhook-dispatcher'];
@@ -623,32 +613,32 @@ export async function run() {
           input: `${DRAIN_N} unseen plain-text mails (plainMessage) appended beforehand, while nothing ran (not timed), ${APPEND_BATCH} per MULTIAPPEND command`,
           messageBytes: Math.round(bestBare.bytes / DRAIN_N),
           services: cli.ALL_SERVICES.map((s) => s.name),
-          oursMs: round3(drainMs),
-          startMs: round3(startedMs),
-          firstWebhookMs: round3(firstMs),
-          halfWebhooksMs: round3(halfMs),
+          oursMs: round3(one.ms),
+          startMs: round3(one.startedMs),
+          firstWebhookMs: round3(one.firstMs),
+          halfWebhooksMs: round3(one.halfMs),
           ofGoal: round3(drainRate / DRAIN_GOAL),
-          deliveriesWhenDone: deliveredAtDone,
-          deliveries: drainTally,
+          deliveriesWhenDone: one.deliveredAtDone,
+          deliveries: one.tally,
           fetchSyncs: drained.syncs,
           jobs: drained.jobs,
-          failedJobs: drainFailed,
+          failedJobs: one.failed,
           servicesCpuMs: round3(mark.cpuUs / 1000),
-          servicesCpuMsPerMail: round3(cpuMsPerMail),
-          servicesCpuShareOfOneCore: round3(mark.cpuUs / 1000 / drainMs),
+          servicesCpuMsPerMail: round3(one.cpuMsPerMail),
+          servicesCpuShareOfOneCore: round3(mark.cpuUs / 1000 / one.ms),
           servicesRssAtEndMiB: mib(mark.rssKiB),
           servicesPeakRssMiB: mib(drained.maxRssKiB),
           serviceLogLines: drained.logLines,
           serviceLastLog: drained.lastLog,
           cleanStop: drained.cleanStop,
-          childExit: drainExit,
+          childExit: one.exits[0],
           bareMs: { before: round3(bareBefore.ms), after: round3(bareAfter.ms) },
-          fillMs: round3(fillMs),
+          fillMs: round3(fill.ms),
           uidValidity: fill.uidValidity,
           pollingIntervalS: 1,
           rateLimit: 'off (WEBHOOK_RATE_LIMIT_MAX=0)',
         },
-        note: `Every service in a fresh child process (runServices(ALL_SERVICES), as \`render-signal start\`; modules loaded beforehand), the receiver in the benchmark's process; timed from the start of runServices (config, Redis, IMAP login included, ${round3(startedMs)} ms) until the receiver had all ${DRAIN_N} distinct emails; first webhook after ${round3(firstMs)} ms, half of them after ${round3(halfMs)} ms. The services' process used ${round3(cpuMsPerMail)} ms of CPU per mail (${round3(mark.cpuUs / 1000 / drainMs)} of one core over the drain). ${round3(drainRate / DRAIN_GOAL)} of the ${DRAIN_GOAL} mails/s goal. The baseline only reads the sources (best of a run before and one after ours).`,
+        note: `Every service in a fresh child process (runServices(ALL_SERVICES), as \`render-signal start\`; modules loaded beforehand), the receiver in the benchmark's process; timed from the start of runServices (config, Redis, IMAP login included, ${round3(one.startedMs)} ms) until the receiver had all ${DRAIN_N} distinct emails; first webhook after ${round3(one.firstMs)} ms, half of them after ${round3(one.halfMs)} ms. The services' process used ${round3(one.cpuMsPerMail)} ms of CPU per mail (${round3(mark.cpuUs / 1000 / one.ms)} of one core over the drain). ${round3(drainRate / DRAIN_GOAL)} of the ${DRAIN_GOAL} mails/s goal. The baseline only reads the sources (best of a run before and one after ours).`,
       }),
       drainResult('drain-per-stage', stagedRate, {
         goal: drainGoal,
@@ -685,12 +675,12 @@ export async function run() {
       {
         name: `drain-duplicates.${DRAIN_N}`,
         unit: 'deliveries',
-        value: drainTally.duplicateDeliveries,
+        value: one.tally.duplicateDeliveries,
         baseline: null,
         higherIsBetter: false,
         goal: { max: 1, text: '0' },
-        details: { ...drainTally, settleMs: SETTLE_MS },
-        note: `Deliveries beyond one per email, counted once the pipeline was at rest and again ${SETTLE_MS} ms later (more than the 1 s polling interval). Emails delivered more than once: ${drainTally.emailsDeliveredMoreThanOnce}; emails with more than one webhook-id: ${drainTally.emailsWithSeveralWebhookIds}; every delivery's signature checked with standardwebhooks (bad: ${drainTally.badSignatures}).`,
+        details: { ...one.tally, settleMs: SETTLE_MS },
+        note: `Deliveries beyond one per email, counted once the pipeline was at rest and again ${SETTLE_MS} ms later (more than the 1 s polling interval). Emails delivered more than once: ${one.tally.emailsDeliveredMoreThanOnce}; emails with more than one webhook-id: ${one.tally.emailsWithSeveralWebhookIds}; every delivery's signature checked with standardwebhooks (bad: ${one.tally.badSignatures}).`,
       },
       {
         name: `drain-peak-rss.${DRAIN_N}`,
